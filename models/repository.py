@@ -1,0 +1,105 @@
+"""Repositories: the core's ports implemented on SQLAlchemy sessions. They never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatcher.messages import OutboundMessage
+from dispatcher.tickets import OPEN_STATUSES, Status, Ticket, TicketEvent
+from models.tables import OutboxRow, TicketEventRow, TicketRow
+
+_TICKET_FIELDS = tuple(f.name for f in fields(Ticket) if f.name not in ("id", "tag"))
+_OPEN = [s.value for s in OPEN_STATUSES]
+
+
+def ticket_from_row(row: TicketRow) -> Ticket:
+    values: dict[str, Any] = {name: getattr(row, name) for name in _TICKET_FIELDS}
+    values["status"] = Status(row.status)
+    values["co_departments"] = tuple(row.co_departments or ())
+    return Ticket(**values, tag=row.tag or "", id=row.id)
+
+
+def _copy_to_row(ticket: Ticket, row: TicketRow) -> None:
+    for name in _TICKET_FIELDS:
+        value = getattr(ticket, name)
+        if name == "status":
+            value = value.value
+        elif name == "co_departments":
+            value = list(value)
+        setattr(row, name, value)
+
+
+class SqlTickets:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, ticket: Ticket) -> Ticket:
+        row = TicketRow()
+        _copy_to_row(ticket, row)
+        self._session.add(row)
+        self._session.flush()  # the id makes the tag: unique across instances, no counter row
+        row.tag = f"A{row.id:04d}"
+        ticket.id, ticket.tag = row.id, row.tag
+        return ticket
+
+    def save(self, ticket: Ticket) -> None:
+        row = self._session.get(TicketRow, ticket.id)
+        if row is None:
+            raise LookupError(f"ticket {ticket.tag} is not stored")
+        _copy_to_row(ticket, row)
+
+    def get(self, tag: str) -> Ticket | None:
+        row = self._session.scalar(select(TicketRow).where(TicketRow.tag == tag.upper()))
+        return ticket_from_row(row) if row else None
+
+    def open_in_chat(self, chat_id: str) -> Sequence[Ticket]:
+        rows = self._session.scalars(
+            select(TicketRow).where(TicketRow.chat_id == chat_id, TicketRow.status.in_(_OPEN))
+            .order_by(TicketRow.id))
+        return [ticket_from_row(r) for r in rows]
+
+    def by_source_message(self, message_id: str) -> Ticket | None:
+        row = self._session.scalar(select(TicketRow).where(
+            TicketRow.source_message_id == message_id).order_by(TicketRow.id).limit(1))
+        return ticket_from_row(row) if row else None
+
+    def due(self, *, now: datetime, limit: int) -> Sequence[Ticket]:
+        # SKIP LOCKED: a second instance sweeping at the same moment takes other tickets.
+        query = (select(TicketRow)
+                 .where(TicketRow.next_timer_at <= now, TicketRow.status.in_(_OPEN))
+                 .order_by(TicketRow.next_timer_at, TicketRow.id).limit(limit)
+                 .with_for_update(skip_locked=True))
+        return [ticket_from_row(r) for r in self._session.scalars(query)]
+
+    def add_event(self, event: TicketEvent) -> None:
+        self._session.add(TicketEventRow(
+            ticket_tag=event.ticket_tag, kind=event.kind, at=event.at, actor_id=event.actor_id,
+            message_id=event.message_id, detail=dict(event.detail)))
+
+    def events(self, tag: str) -> Sequence[TicketEvent]:
+        rows = self._session.scalars(select(TicketEventRow)
+                                     .where(TicketEventRow.ticket_tag == tag)
+                                     .order_by(TicketEventRow.id))
+        return [TicketEvent(ticket_tag=r.ticket_tag, kind=r.kind, at=r.at, actor_id=r.actor_id,
+                            message_id=r.message_id, detail=dict(r.detail or {})) for r in rows]
+
+
+class SqlOutbox:
+    """Queues messages in the outbox table; ``route`` names the channel that delivers a chat."""
+
+    def __init__(self, session: Session, *, route: Callable[[str], str]) -> None:
+        self._session = session
+        self._route = route
+
+    def post(self, message: OutboundMessage, *, at: datetime) -> None:
+        self._session.add(OutboxRow(
+            channel=self._route(message.chat_id), chat_id=message.chat_id, text=message.text,
+            mentions=list(message.mentions), ticket=message.ticket, event=message.event,
+            level=message.level, markdown=message.markdown, status="pending", attempts=0,
+            created_at=at, next_attempt_at=at))
