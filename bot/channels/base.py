@@ -1,0 +1,32 @@
+"""What every outbound channel shares: the sender port the outbox worker calls."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from dispatcher.messages import OutboundMessage
+
+
+class SendError(Exception):
+    """A send that did not deliver.
+
+    ``retryable`` tells the outbox worker whether to try again later (rate limit, server
+    busy, 5xx, timeout) or to give the message up as dead (bad key, unknown user, payload
+    rejected). ``retry_at`` is set when the channel knows the earliest sensible retry.
+    """
+
+    def __init__(self, *, retryable: bool, reason: str, retry_at: datetime | None = None):
+        super().__init__(reason)
+        self.retryable = retryable
+        self.reason = reason
+        self.retry_at = retry_at
+
+    def __repr__(self) -> str:
+        return f"SendError(retryable={self.retryable}, reason={self.reason!r})"
+
+
+class Sender(Protocol):
+    """Delivers one outbox message to ``target`` (a chat id, or ``@userid`` for a person)."""
+
+    async def send(self, message: OutboundMessage, *, target: str) -> None: ...
