@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 HELP = (
@@ -61,3 +61,20 @@ STATUS = "【{tag}】{item}\n状态：{status}｜主办：{department}\n认领�
 ROLE_REPORTER = "上报人或本社区站长"
 ROLE_LIAISON = "主办部门联络员"
 ROLE_HEAD = "本社区站长"
+
+REMINDER = "【{tag}】提醒：{item} 的{clock}为 {deadline}，即将到期。{mentions} 请尽快{verb}。"
+ESCALATION = (
+    "【{tag}】{level}：{community} {item}（{department}）已超过{clock} {deadline}，"
+    "超时 {late}。{mentions} 请督办。"
+)
+LEVEL_NAMES = {1: "超时一级升级", 2: "超时二级升级（街道指挥中心）", 3: "超时三级升级（市指挥中心）"}
+
+
+def duration(delta: timedelta) -> str:
+    """Say how late something is: 2天3小时 / 1小时20分钟 / 5分钟."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days}天" if days else "", f"{hours}小时" if hours else "",
+             f"{mins}分钟" if mins and not days else ""]
+    return "".join(parts) or "不到1分钟"

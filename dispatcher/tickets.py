@@ -55,7 +55,8 @@ class Ticket:
     resolved_by: str | None = None
     closed_at: datetime | None = None
     cancelled_at: datetime | None = None
-    escalation_level: int = 0
+    escalation_level: int = 0  # the highest level this ticket ever reached
+    stage_level: int = 0  # levels fired on the clock that runs now (claim, handling, triage)
     reopen_count: int = 0
     duplicate_of: str | None = None
     claim_reminded: bool = False
@@ -93,6 +94,7 @@ def claim(ticket: Ticket, *, by: str, at: datetime) -> None:
     ticket.status = Status.CLAIMED
     ticket.claimed_at = at
     ticket.claimed_by = by
+    ticket.stage_level = 0  # the handling clock takes over
 
 
 def resolve(ticket: Ticket, *, by: str, at: datetime) -> None:
@@ -102,6 +104,7 @@ def resolve(ticket: Ticket, *, by: str, at: datetime) -> None:
     if ticket.claimed_at is None:  # 办结 without an explicit 认领 implies the claim
         ticket.claimed_at = at
         ticket.claimed_by = by
+        ticket.stage_level = 0
     ticket.status = Status.RESOLVED
     ticket.resolved_at = at
     ticket.resolved_by = by
@@ -139,6 +142,7 @@ def assign(ticket: Ticket, *, department: str) -> None:
     ticket.status = Status.DISPATCHED
     ticket.claimed_at = None
     ticket.claimed_by = None
+    ticket.stage_level = 0
 
 
 STATUS_NAMES: dict[Status, str] = {

@@ -75,6 +75,7 @@ class TicketRow(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    stage_level: Mapped[int] = mapped_column(Integer, default=0)
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     duplicate_of: Mapped[str | None] = mapped_column(String(16), nullable=True)
     claim_reminded: Mapped[bool] = mapped_column(Boolean, default=False)

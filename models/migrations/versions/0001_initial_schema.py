@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 12:24:35.506727
+Create Date: 2026-11-21 12:25:34.060660
 """
 from alembic import op
 import sqlalchemy as sa
@@ -107,6 +107,7 @@ def upgrade() -> None:
     sa.Column('closed_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('cancelled_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('escalation_level', sa.Integer(), nullable=False),
+    sa.Column('stage_level', sa.Integer(), nullable=False),
     sa.Column('reopen_count', sa.Integer(), nullable=False),
     sa.Column('duplicate_of', sa.String(length=16), nullable=True),
     sa.Column('claim_reminded', sa.Boolean(), nullable=False),

@@ -1,0 +1,95 @@
+"""Use case: fire every due timer — reminders, escalation levels, auto-close — exactly once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from dispatcher import texts, tickets
+from dispatcher.journal import record, say
+from dispatcher.ports import UnitOfWork
+from dispatcher.ticket_clock import CalendarTimers, Clock, TimerAction
+from dispatcher.tickets import Ticket
+
+if TYPE_CHECKING:
+    from dispatcher.desk import Desk
+
+CLOCK_NAMES = {Clock.TRIAGE: "分派时限", Clock.CLAIM: "认领时限", Clock.HANDLE: "处置时限",
+               Clock.VERIFY: "核实时限"}
+
+
+def sweep_due(*, desk: Desk, timers: CalendarTimers, uow: UnitOfWork, now: datetime,
+              limit: int = 500) -> int:
+    """Apply the due timers of up to ``limit`` tickets; returns how many actions fired."""
+    fired = 0
+    for ticket in uow.tickets.due(now=now, limit=limit):
+        for action in timers.due(ticket, now=now):
+            _fire(desk=desk, uow=uow, ticket=ticket, action=action)
+            fired += 1
+        timers.rearm(ticket, now=now)
+        uow.tickets.save(ticket)
+    return fired
+
+
+def _fire(*, desk: Desk, uow: UnitOfWork, ticket: Ticket, action: TimerAction) -> None:
+    if action.kind == "auto_close":
+        tickets.close(ticket, at=action.at)
+        record(uow, ticket, "auto_close", now=action.at, actor_id="gridbot")
+        say(uow, chat_id=ticket.chat_id, now=action.at, event="closed", ticket=ticket.tag,
+            text=texts.AUTO_CLOSED.format(tag=ticket.tag, window="1个工作日"))
+        return
+    if action.kind == "reminder":
+        _remind(desk=desk, uow=uow, ticket=ticket, action=action)
+        return
+    _escalate(desk=desk, uow=uow, ticket=ticket, action=action)
+
+
+def _remind(*, desk: Desk, uow: UnitOfWork, ticket: Ticket, action: TimerAction) -> None:
+    if action.clock is Clock.CLAIM:
+        ticket.claim_reminded = True
+        deadline = ticket.claim_deadline
+    else:
+        ticket.handle_reminded = True
+        deadline = ticket.handle_deadline
+    liaisons = list(desk.org.liaisons_of(ticket.department or ""))
+    record(uow, ticket, "reminder", now=action.at, actor_id="gridbot", clock=action.clock.value)
+    say(uow, chat_id=ticket.chat_id, now=action.at, event="reminder", ticket=ticket.tag,
+        mentions=liaisons, text=texts.REMINDER.format(
+            tag=ticket.tag, item=_item(ticket), clock=CLOCK_NAMES[action.clock],
+            deadline=texts.when(deadline, desk.tz),
+            mentions=texts.mention([desk.org.display_name(m) for m in liaisons]),
+            verb="认领" if action.clock is Clock.CLAIM else "办结"))
+
+
+def _escalate(*, desk: Desk, uow: UnitOfWork, ticket: Ticket, action: TimerAction) -> None:
+    ticket.stage_level = action.level
+    ticket.escalation_level = max(ticket.escalation_level, action.level)
+    chat_id, audience = _audience(desk, ticket, action.level)
+    deadline = ticket.claim_deadline if action.clock in (Clock.CLAIM, Clock.TRIAGE) \
+        else ticket.handle_deadline
+    late = action.at - deadline if deadline else timedelta(0)
+    community = desk.org.community(ticket.community_id or "")
+    record(uow, ticket, "escalation", now=action.at, actor_id="gridbot", level=action.level,
+           clock=action.clock.value)
+    say(uow, chat_id=chat_id, now=action.at, event="escalation", ticket=ticket.tag,
+        level=action.level, mentions=audience, text=texts.ESCALATION.format(
+            tag=ticket.tag, level=texts.LEVEL_NAMES[action.level],
+            community=community.name if community else "", item=_item(ticket),
+            department=ticket.department or "待分派", clock=CLOCK_NAMES[action.clock],
+            deadline=texts.when(deadline, desk.tz), late=texts.duration(late),
+            mentions=texts.mention([desk.org.display_name(m) for m in audience])))
+
+
+def _audience(desk: Desk, ticket: Ticket, level: int) -> tuple[str, list[str]]:
+    """Where each level is said and who is @-mentioned (contract §8)."""
+    if level >= 3:
+        return desk.org.city_chat, [desk.org.city_duty]
+    if level == 2:
+        return desk.org.command_chat, [desk.org.street_duty]
+    community = desk.org.community(ticket.community_id or "")
+    heads = [community.station_head] if community else []
+    return ticket.chat_id, [*desk.org.liaisons_of(ticket.department or ""), *heads]
+
+
+def _item(ticket: Ticket) -> str:
+    return ticket.item_name or ticket.source_text.strip()[:24]
