@@ -16,12 +16,13 @@ FILES = ("devset.csv", "devset_holdout.csv")
 COLUMNS = ["text", "intent", "departments", "items", "note"]
 INTENTS = {"report", "command", "chatter"}
 # Contract §3: the 30 canonical department ids (none may be renamed).
-DEPARTMENT_IDS = {
-    "zhifa", "zhujian", "shijian", "gongan", "jiaojing", "huanbao", "ziran", "jiaotong",
-    "shuili", "yingji", "xiaofang", "nongye", "sifa", "shequ", "gongjiao",
-    "gongdian", "shuiwu", "ranqi", "tongxin", "guangdian", "yuanlin", "ludeng", "weijian",
-    "minzheng", "renshe", "jiaoyu", "wenlv", "wuye", "jiedao", "youzheng",
-}
+DEPARTMENT_IDS = set(
+    """
+    zhifa zhujian shijian gongan jiaojing huanbao ziran jiaotong shuili yingji
+    xiaofang nongye sifa shequ gongjiao gongdian shuiwu ranqi tongxin guangdian
+    yuanlin ludeng weijian minzheng renshe jiaoyu wenlv wuye jiedao youzheng
+    """.split()
+)
 
 Row = dict[str, str]
 
@@ -63,7 +64,8 @@ def test_every_row_is_well_formed(rows: list[Row]) -> None:
             assert len(departments) == len(items), where
             assert all(item.strip() for item in items), where
         else:
-            assert row["departments"] == "" and row["items"] == "", where
+            assert row["departments"] == "", where
+            assert row["items"] == "", where
 
 
 def test_no_duplicate_texts_within_or_across_files(rows: list[Row]) -> None:
@@ -98,5 +100,7 @@ def test_holdout_is_about_a_quarter_of_each_intent(by_file: dict[str, list[Row]]
 def test_each_item_name_has_a_listed_department(rows: list[Row]) -> None:
     listing = (DATA / "devset_items.md").read_text(encoding="utf-8")
     for row in _reports(rows):
-        for item, department in zip(row["items"].split("|"), row["departments"].split("|")):
+        for item, department in zip(
+            row["items"].split("|"), row["departments"].split("|"), strict=True
+        ):
             assert f"| {item} | {department} |" in listing, (item, department)
