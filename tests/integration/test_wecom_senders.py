@@ -13,7 +13,7 @@ import pytest
 from bot.channels.base import SendError
 from bot.channels.wecom.payloads import utf8_len
 from bot.channels.wecom.ratelimit import RateLimiter, coalesce
-from bot.channels.wecom.senders import AppSender, RobotSender
+from bot.channels.wecom.senders import AppSender, RobotSender, make_http_client
 from bot.channels.wecom.settings import WeComSettings
 from dispatcher.clock import VirtualClock
 from dispatcher.messages import OutboundMessage
@@ -40,8 +40,7 @@ def _settings(base_url: str) -> WeComSettings:
 def _run(make: Callable[[httpx.AsyncClient], Awaitable[T]], fake: FakeWeCom) -> T:
     async def main() -> T:
         settings = _settings(fake.base_url)
-        async with httpx.AsyncClient(base_url=settings.base_url,
-                                     timeout=settings.timeout_seconds) as http:
+        async with make_http_client(settings) as http:
             return await make(http)
     return asyncio.run(main())
 
