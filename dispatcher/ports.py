@@ -39,8 +39,12 @@ class Outbox(Protocol):
 
 
 class UnitOfWork(Protocol):
-    tickets: TicketRepository
-    outbox: Outbox
+    # Read-only members, so any concrete repository type satisfies the port.
+    @property
+    def tickets(self) -> TicketRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
 
 
 class TicketTimers(Protocol):

@@ -19,9 +19,25 @@ from models.lists.errors import ListError, ListValidationError
 from models.lists.limit_text import normalize_limit
 from models.lists.loader import build_list, load_responsibility_list
 from models.lists.table_format import (
-    ALIASES, CATEGORY_CODE, CATEGORY_NAME, CLOSING, CO_DEPARTMENTS, FILING, ITEM_CODE, ITEM_NAME,
-    LIMIT, LIST_COLUMN, LIST_NAMES, SEPARATOR, SOURCE, SUPERVISOR, UNIT, URGENCY, URGENCY_LABELS,
-    item_code, kind_of_sheet,
+    ALIASES,
+    CATEGORY_CODE,
+    CATEGORY_NAME,
+    CLOSING,
+    CO_DEPARTMENTS,
+    FILING,
+    ITEM_CODE,
+    ITEM_NAME,
+    LIMIT,
+    LIST_COLUMN,
+    LIST_NAMES,
+    SEPARATOR,
+    SOURCE,
+    SUPERVISOR,
+    UNIT,
+    URGENCY,
+    URGENCY_LABELS,
+    item_code,
+    kind_of_sheet,
 )
 from models.lists.table_read import Sheet, Table, locate_header, missing_columns, read_sheets
 from models.lists.table_registry import read_label, read_registry, registry_document
