@@ -22,12 +22,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import chinese_calendar
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from dispatcher.calendar import (
     CalendarYearUnknown,
@@ -101,11 +108,37 @@ def _parse_hhmm(value: Any, where: str) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+def _parse_dates(value: Any, where: str) -> tuple[date, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"{where}：应为日期列表，例如 [2026-02-14]")
+    return tuple(_parse_date(item, where) for item in value)
+
+
+def _parse_date(item: Any, where: str) -> date:
+    if isinstance(item, date) and not isinstance(item, datetime):
+        return item  # YAML already reads 2026-02-14 as a date
+    if isinstance(item, str):
+        try:
+            return date.fromisoformat(item.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"{where}：日期「{item}」格式不对，应为 YYYY-MM-DD")
+
+
 class YearSettings(BaseModel):
+    """One year the package may not know: weekends off plus these days."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     holidays: tuple[date, ...] = ()
     workdays: tuple[date, ...] = ()
+
+    @field_validator("holidays", "workdays", mode="before")
+    @classmethod
+    def _dates(cls, value: Any, info: ValidationInfo) -> tuple[date, ...]:
+        return _parse_dates(value, f"calendar.years 的 {info.field_name}")
 
     def overrides(self) -> YearOverrides:
         return YearOverrides(holidays=frozenset(self.holidays), workdays=frozenset(self.workdays))
@@ -130,6 +163,11 @@ class CalendarSettings(BaseModel):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"calendar.timezone：未知的时区「{value}」") from None
         return value
+
+    @field_validator("workdays", "holidays", mode="before")
+    @classmethod
+    def _dates(cls, value: Any, info: ValidationInfo) -> tuple[date, ...]:
+        return _parse_dates(value, f"calendar.{info.field_name}")
 
     @field_validator("windows", mode="before")
     @classmethod

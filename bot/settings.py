@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.calendar_source import CalendarSettings
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource,
@@ -94,6 +95,8 @@ class Settings(BaseSettings):
     organisation: OrganisationSettings
     generic: dict[str, GenericSourceSettings] = Field(default_factory=dict)
     outbound: OutboundSettings = Field(default_factory=OutboundSettings)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    console_enabled: bool = True
     sweep_interval_seconds: float = Field(default=15.0, gt=0)
     max_body_bytes: int = Field(default=65536, gt=0)
     signature_skew_seconds: int = Field(default=300, gt=0)

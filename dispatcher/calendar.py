@@ -84,6 +84,10 @@ class WorkingCalendar:
     ) -> None:
         self.tz = tz
         self.windows = check_windows(windows)
+        self._day_minutes = sum(
+            (datetime.combine(date.min, end) - datetime.combine(date.min, start)).total_seconds()
+            for start, end in self.windows
+        ) / 60
         # Deadlines are computed for every ticket and in every sweep: look each day up once.
         self._is_working_day: DayKind = lru_cache(maxsize=8192)(day_kind)
         self._windows_cache: Callable[[date], tuple[tuple[datetime, datetime], ...]] = (
@@ -93,10 +97,7 @@ class WorkingCalendar:
     @property
     def day_minutes(self) -> float:
         """Working minutes of a standard working day (420 with the default windows)."""
-        return sum(
-            (datetime.combine(date.min, end) - datetime.combine(date.min, start)).total_seconds()
-            for start, end in self.windows
-        ) / 60
+        return self._day_minutes
 
     def is_working_day(self, day: date) -> bool:
         return self._is_working_day(day)

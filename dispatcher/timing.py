@@ -48,7 +48,8 @@ class TimerPolicy:
     reminder_fraction: float = 0.8
     triage_assign_limit: TimeLimit = TRIAGE_ASSIGN_LIMIT
     auto_close_after: TimeLimit = AUTO_CLOSE_AFTER
-    item_timers: Mapping[str, UrgencyTimers] = field(default_factory=dict)
+    # Left out of the hash so a policy can still key a cache; equality still compares it.
+    item_timers: Mapping[str, UrgencyTimers] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if not 0 < self.reminder_fraction < 1:

@@ -103,3 +103,8 @@ def test_item_timers_override_the_urgency_defaults() -> None:
 def test_reminder_fraction_must_be_inside_the_limit(fraction: float) -> None:
     with pytest.raises(ValueError, match="提醒比例"):
         TimerPolicy(reminder_fraction=fraction)
+
+
+def test_policies_compare_by_value_and_stay_hashable() -> None:
+    assert TimerPolicy() == TimerPolicy()
+    assert hash(TimerPolicy(item_timers={"0101": TimerPolicy().urgent})) == hash(TimerPolicy())

@@ -1,0 +1,77 @@
+"""The FastAPI app factory; the lifespan builds services, workers and the scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import Engine, text
+
+from bot.channels import console, generic
+from bot.channels.base import Sender
+from bot.runtime import Runtime
+from bot.services import build_services
+from bot.settings import Settings
+from bot.workers import Workers
+from dispatcher.clock import Clock, SystemClock
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None,
+               senders: Mapping[str, Sender] | None = None, start_workers: bool = True) -> FastAPI:
+    """Build the app; nothing is opened until the lifespan starts."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = build_services(settings, clock=clock or SystemClock(), engine=engine,
+                                  senders=senders)
+        runtime = Runtime(services=services)
+        app.state.runtime = runtime
+        if start_workers:
+            runtime.workers = Workers(services)
+            runtime.workers.start()
+        try:
+            yield
+        finally:
+            if runtime.workers is not None:
+                await runtime.workers.stop()
+            if engine is None:
+                services.engine.dispose()
+
+    app = FastAPI(title="gridbot", version="0.1.0", lifespan=lifespan)
+    app.include_router(generic.router)
+    app.include_router(console.router)
+    app.add_api_route("/healthz", healthz, methods=["GET"])
+    app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
+    return app
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """Liveness, database reachability and scheduler state."""
+    runtime: Runtime = request.app.state.runtime
+    database = await asyncio.to_thread(_database_ok, runtime.services.engine)
+    workers = runtime.workers
+    body: dict[str, Any] = {
+        "status": "ok" if database else "degraded",
+        "database": "ok" if database else "unreachable",
+        "scheduler": "running" if workers and workers.running else "stopped",
+        "responsibility_list": runtime.services.lists.current.label,
+    }
+    return JSONResponse(body, status_code=200 if database else 503)
+
+
+def _database_ok(engine: Engine) -> bool:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        return False
+
+
+async def metrics() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,148 @@
+"""The ``gridbot`` command line (contract §5). Bad input: one-line reason, non-zero exit."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.settings import ConfigError, Settings, load_settings
+
+app = typer.Typer(help="gridbot：全科网格群派单机器人", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+db_app = typer.Typer(help="数据库", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+ConfigOption = Annotated[Path, typer.Option("--config", help="配置文件路径")]
+
+
+def fail(message: str) -> typer.Exit:
+    typer.echo(f"错误：{message}", err=True)
+    return typer.Exit(code=2)
+
+
+def settings_from(path: Path) -> Settings:
+    try:
+        return load_settings(path)
+    except ConfigError as err:
+        raise fail(str(err)) from None
+
+
+@app.command()
+def serve(config: ConfigOption = Path("config.yaml"),
+          host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="端口")] = 8000) -> None:
+    """运行服务（make run 启动的就是它）。"""
+    import uvicorn
+
+    from bot.app import create_app
+    from models.base import make_engine
+    from models.migrate import upgrade
+
+    settings = settings_from(config)
+    _ensure_sqlite_dir(settings.database_url)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    try:
+        application = create_app(settings, engine=engine)
+        uvicorn.run(application, host=host, port=port, log_level="info")
+    finally:
+        engine.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade(config: ConfigOption = Path("config.yaml")) -> None:
+    """应用数据库迁移。"""
+    from models.base import make_engine
+    from models.migrate import upgrade
+
+    settings = settings_from(config)
+    _ensure_sqlite_dir(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+    except Exception as err:
+        raise fail(f"数据库迁移失败：{err}") from None
+    finally:
+        engine.dispose()
+    typer.echo("数据库已是最新版本")
+
+
+@app.command()
+def classify(text: Annotated[str | None, typer.Argument(help="一条消息")] = None,
+             json_out: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+             file: Annotated[Path | None, typer.Option("--file", help="每行一条消息")] = None,
+             config: ConfigOption = Path("config.yaml")) -> None:
+    """对一条消息（或文件中的每一行）分类。"""
+    from bot.services import load_classifier
+
+    settings = settings_from(config)
+    if (text is None) == (file is None):
+        raise fail("请给出一条消息，或用 --file 指定文件（二选一）")
+    if file is not None and not file.is_file():
+        raise fail(f"找不到文件 {file}")
+    texts = file.read_text(encoding="utf-8").splitlines() if file else [text or ""]
+    classifier = load_classifier(settings)
+    for line in texts:
+        if not line.strip():
+            continue
+        result = classifier.classify(line)
+        if json_out:
+            typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        else:
+            items = "；".join(f"{m.item.name}→{m.department}（{m.score:.2f}）" for m in result.items)
+            typer.echo(f"{result.intent.value}\t{result.decision.value}\t{items}\t{line}")
+
+
+@app.command()
+def replay(file: Annotated[Path, typer.Argument(help="JSON lines 回放文件")],
+           until: Annotated[str | None, typer.Option(help="回放到此时刻（ISO 8601）")] = None,
+           out: Annotated[Path | None, typer.Option(help="输出文件（默认标准输出）")] = None,
+           config: ConfigOption = Path("config.yaml")) -> None:
+    """在虚拟时钟上回放一段群聊，输出机器人的全部消息和工单终态。"""
+    from bot.replay import ReplayError, dump_lines, read_replay, run_replay
+    from models.base import make_engine
+
+    settings = settings_from(config)
+    if not file.is_file():
+        raise fail(f"找不到文件 {file}")
+    try:
+        stop = datetime.fromisoformat(until) if until else None
+        if stop is not None and stop.tzinfo is None:
+            raise ReplayError("--until 必须带时区")
+        data = read_replay(file.read_text(encoding="utf-8").splitlines())
+    except (ReplayError, ValueError) as err:
+        raise fail(str(err)) from None
+    with tempfile.TemporaryDirectory(prefix="gridbot-replay-") as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/replay.db")
+        try:
+            text = dump_lines(run_replay(settings, data, engine=engine, until=stop))
+        finally:
+            engine.dispose()
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _mount_lists() -> None:
+    from bot.cli_lists import lists_app
+
+    app.add_typer(lists_app, name="lists")
+
+
+_mount_lists()
+
+
+def main() -> None:
+    app()

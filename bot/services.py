@@ -1,0 +1,103 @@
+"""The composition root: build every part of the bot from settings, once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from bot.calendar_source import build_working_calendar
+from bot.channels.base import Sender
+from bot.inbox import Inbox
+from bot.org_config import build_organisation
+from bot.outbox import ConsoleSender, OutboxWorker
+from bot.settings import Settings
+from dispatcher.classification import Classifier
+from dispatcher.clock import Clock
+from dispatcher.desk import Desk
+from dispatcher.keyword_classifier import KeywordClassifier
+from dispatcher.lists import ResponsibilityList
+from dispatcher.ticket_clock import CalendarTimers
+from dispatcher.timing import TimerPolicy
+from models.base import make_engine, make_session_factory
+from models.lists import ListHolder
+from models.uow import SqlUnitOfWork
+
+
+class ClassifierHolder:
+    """The classifier for the current list; rebuilt when the list is reloaded."""
+
+    def __init__(self, lists: ListHolder,
+                 build: Callable[[ResponsibilityList], Classifier]) -> None:
+        self._lists = lists
+        self._build = build
+        self._for: ResponsibilityList | None = None
+        self._classifier: Classifier | None = None
+
+    def current(self) -> Classifier:
+        lst = self._lists.current
+        if self._classifier is None or self._for is not lst:
+            self._classifier, self._for = self._build(lst), lst
+        return self._classifier
+
+
+@dataclass(frozen=True, kw_only=True)
+class Services:
+    settings: Settings
+    clock: Clock
+    engine: Engine
+    session_factory: sessionmaker[Any]
+    lists: ListHolder
+    desk: Desk
+    timers: CalendarTimers
+    inbox: Inbox
+    outbox: OutboxWorker
+    route: Callable[[str], str]
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.session_factory, route=self.route)
+
+
+def build_services(settings: Settings, *, clock: Clock, engine: Engine | None = None,
+                   senders: Mapping[str, Sender] | None = None,
+                   today: datetime | None = None) -> Services:
+    engine = engine or make_engine(settings.database_url)
+    factory = make_session_factory(engine)
+    lists = ListHolder(settings.lists_dir)
+    lists.load()
+    classifiers = ClassifierHolder(lists, lambda lst: KeywordClassifier(responsibility_list=lst))
+    calendar = build_working_calendar(settings.calendar,
+                                      today=(today or clock.now()).astimezone(settings.tz).date())
+    timers = CalendarTimers(calendar=calendar, policy=TimerPolicy())
+    desk = Desk(org=build_organisation(settings.organisation), responsibility_list=lambda: lists.current,
+                classifier=classifiers.current, timers=timers, tz=settings.tz)
+    route = make_router(settings)
+    all_senders: dict[str, Sender] = {"console": ConsoleSender(), **(senders or {})}
+    return Services(
+        settings=settings, clock=clock, engine=engine, session_factory=factory, lists=lists,
+        desk=desk, timers=timers, route=route,
+        inbox=Inbox(session_factory=factory, desk=desk, route=route, now=clock.now),
+        outbox=OutboxWorker(session_factory=factory, senders=all_senders, now=clock.now,
+                            max_attempts=settings.outbound.max_attempts),
+    )
+
+
+def make_router(settings: Settings) -> Callable[[str], str]:
+    """Which channel delivers a chat's messages: per-chat config, else the default."""
+    chats = dict(settings.outbound.chats)
+    default = settings.outbound.default_channel
+
+    def route(chat_id: str) -> str:
+        return chats.get(chat_id, default)
+
+    return route
+
+
+def load_classifier(settings: Settings) -> Classifier:
+    """The classifier for the configured list, without a database (``gridbot classify``)."""
+    lists = ListHolder(settings.lists_dir)
+    return KeywordClassifier(responsibility_list=lists.load())

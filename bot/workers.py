@@ -1,0 +1,86 @@
+"""Background work of the live service: drain the inbox, deliver the outbox, sweep timers.
+
+The scheduler is built in the app's lifespan (never a module global); every job is a thin
+shell that opens a unit of work and calls the core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from prometheus_client import Counter
+
+from bot.services import Services
+from dispatcher.sweep import sweep_due
+
+log = logging.getLogger(__name__)
+TIMERS_FIRED = Counter("gridbot_timers_fired_total", "Reminders, escalations and auto-closes")
+POLL_SECONDS = 1.0
+
+
+class Workers:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.inbox_wake = asyncio.Event()
+        self.outbox_wake = asyncio.Event()
+        self.scheduler = AsyncIOScheduler(timezone=services.settings.tz)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self.scheduler.add_job(self.sweep, "interval", id="sweep",
+                               seconds=self.services.settings.sweep_interval_seconds,
+                               coalesce=True, max_instances=1, misfire_grace_time=None)
+        self.scheduler.start()
+        self._tasks = [asyncio.create_task(self._loop(self.inbox_wake, self._drain_inbox)),
+                       asyncio.create_task(self._loop(self.outbox_wake, self._deliver))]
+        self.inbox_wake.set()  # catch up on anything stored before a restart
+
+    async def stop(self) -> None:
+        self.scheduler.shutdown(wait=False)
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    @property
+    def running(self) -> bool:
+        return bool(self.scheduler.running) and all(not t.done() for t in self._tasks)
+
+    async def sweep(self) -> None:
+        fired = await asyncio.to_thread(self._sweep_once)
+        if fired:
+            TIMERS_FIRED.inc(fired)
+            self.outbox_wake.set()
+
+    def _sweep_once(self) -> int:
+        services = self.services
+        with services.unit_of_work() as uow:
+            fired = sweep_due(desk=services.desk, timers=services.timers, uow=uow,
+                              now=services.clock.now())
+            uow.commit()
+        return fired
+
+    async def _drain_inbox(self) -> None:
+        processed = await asyncio.to_thread(self.services.inbox.process_pending, limit=500)
+        if processed:
+            self.outbox_wake.set()
+
+    async def _deliver(self) -> None:
+        await self.services.outbox.deliver_due()
+
+    @staticmethod
+    async def _loop(wake: asyncio.Event, work: object) -> None:
+        assert callable(work)
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=POLL_SECONDS)
+            wake.clear()
+            try:
+                await work()
+            except Exception:  # the loop must survive a database outage and recover by itself
+                log.exception("background work failed; retrying")
+                await asyncio.sleep(POLL_SECONDS)

@@ -1,0 +1,12 @@
+"""How an item is cited in dispatch messages: code, name and 处置时限 in one bracket."""
+
+from __future__ import annotations
+
+from dispatcher.lists import Item, ListKind
+
+LIST_LABELS = {ListKind.COMPONENT: "部件", ListKind.EVENT: "事件"}
+
+
+def format_item_citation(item: Item) -> str:
+    """``【事件 020405 店外经营 · 处置时限 2紧急工作时】``."""
+    return f"【{LIST_LABELS[item.list]} {item.code} {item.name} · 处置时限 {item.default_limit}】"
