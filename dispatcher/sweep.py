@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from dispatcher.desk import Desk
 
 CLOCK_NAMES = {Clock.TRIAGE: "分派时限", Clock.CLAIM: "认领时限", Clock.HANDLE: "处置时限",
-               Clock.VERIFY: "核实时限"}
+               Clock.VERIFY: "核实时限", Clock.RULING: "裁决时限"}
 
 
 def sweep_due(*, desk: Desk, timers: CalendarTimers, uow: UnitOfWork, now: datetime,
@@ -65,8 +65,8 @@ def _escalate(*, desk: Desk, uow: UnitOfWork, ticket: Ticket, action: TimerActio
     ticket.stage_level = action.level
     ticket.escalation_level = max(ticket.escalation_level, action.level)
     chat_id, audience = _audience(desk, ticket, action.level)
-    deadline = ticket.claim_deadline if action.clock in (Clock.CLAIM, Clock.TRIAGE) \
-        else ticket.handle_deadline
+    deadline = {Clock.CLAIM: ticket.claim_deadline, Clock.TRIAGE: ticket.claim_deadline,
+                Clock.RULING: ticket.ruling_deadline}.get(action.clock, ticket.handle_deadline)
     late = action.at - deadline if deadline else timedelta(0)
     community = desk.org.community(ticket.community_id or "")
     record(uow, ticket, "escalation", now=action.at, actor_id="gridbot", level=action.level,
