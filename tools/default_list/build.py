@@ -8,8 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from models.lists.documents import dump_yaml
 from tools.default_list.common import Cat, I
 from tools.default_list.components import COMPONENT_CATEGORIES
 from tools.default_list.events import EVENT_CATEGORIES
@@ -56,21 +55,9 @@ def main() -> None:
         ("component", "components.yaml", COMPONENT_CATEGORIES, "部件"),
         ("event", "events.yaml", EVENT_CATEGORIES, "事件"),
     ):
-        text = yaml.dump(document(kind, cats), Dumper=_Dumper, allow_unicode=True,
-                         sort_keys=False, width=110)
+        text = dump_yaml(document(kind, cats))
         (OUT / name).write_text(HEADER.format(kind=label) + text, encoding="utf-8")
 
-
-class _Dumper(yaml.SafeDumper):
-    """Short lists of words (aliases, co_departments) in flow style, everything else block."""
-
-
-def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    flow = all(isinstance(x, str) for x in data)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
-
-
-_Dumper.add_representer(list, _represent_list)
 
 if __name__ == "__main__":
     main()
