@@ -1,0 +1,1 @@
+"""Channel adapters: inbound translation and outbound senders, one package per platform."""

@@ -23,6 +23,8 @@ from wechatpy.crypto.pkcs7 import PKCS7Encoder
 from wechatpy.enterprise.crypto import PrpCrypto
 from wechatpy.utils import WeChatSigner
 
+from bot.channels.wecom import texts
+
 _RANDOM_PREFIX = 16
 _LENGTH_FIELD = 4
 
@@ -92,11 +94,11 @@ class CallbackCrypto:
         try:
             key = base64.b64decode(encoding_aes_key + "=", validate=True)
         except binascii.Error as exc:
-            raise ValueError("EncodingAESKey is not valid base64") from exc
+            raise ValueError(texts.BAD_AES_KEY) from exc
         if len(key) != 32:
-            raise ValueError("EncodingAESKey must be 43 characters (32 bytes once decoded)")
+            raise ValueError(texts.BAD_AES_KEY)
         if not token:
-            raise ValueError("callback token must not be empty")
+            raise ValueError(texts.EMPTY_TOKEN)
         self._token = token
         self._key = key
         self._receive_id = receive_id

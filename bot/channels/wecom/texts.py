@@ -21,3 +21,5 @@ UNKNOWN_APP = "企业微信配置中没有名为 {name} 的自建应用（wecom.
 UNKNOWN_ROBOT = "群 {chat} 没有配置群机器人（wecom.robots.{chat}.key_env）"
 APPS_NEED_CORP_ID = "配置了自建应用（wecom.apps）时必须填写 wecom.corp_id"
 BAD_ENV_NAME = "必须是环境变量名（大写字母、数字、下划线），不能直接写密钥"
+BAD_AES_KEY = "EncodingAESKey 必须是管理后台生成的 43 位字符（base64，解码后 32 字节）"
+EMPTY_TOKEN = "回调 Token 不能为空"

@@ -164,7 +164,7 @@ def test_malformed_xml_body_is_rejected(body: str) -> None:
 
 @pytest.mark.parametrize("key", ["short", "!" * 43, "a" * 42])
 def test_bad_encoding_aes_key_is_a_config_error(key: str) -> None:
-    with pytest.raises(ValueError, match="EncodingAESKey"):
+    with pytest.raises(ValueError, match="EncodingAESKey 必须"):
         CallbackCrypto(token="t", encoding_aes_key=key, receive_id="")
 
 
