@@ -37,8 +37,16 @@ def compact(text: str) -> str:
     return _NOISE_RE.sub("", text)
 
 
+# Bigrams that describe where and when, not what: they would tie unrelated items together.
+STOP_BIGRAMS = frozenset(
+    "有人 一个 晚上 早上 白天 门口 路口 路上 路边 边上 上的 里的 了一 一堆 好几 天天 每天 一直 已经 "
+    "没有 不是 居民 反映 那个 这个 那家 这家 附近 旁边 对面 村里 街道 社区 好多 很多 都是 还有 "
+    "在那 我们 他们 你们 大家 麻烦 一下 看看 什么 怎么 还在 又在 不知 知道 进去 出来 下面 上面 "
+    "里面 外面 一条 一排 一家 一辆 两个 几个 的人 人家 那边 这边 东西 时候 现在 今天 昨天".split())
+
+
 def bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+    return {text[i:i + 2] for i in range(len(text) - 1)} - STOP_BIGRAMS
 
 
 def clauses(text: str) -> list[str]:
