@@ -19,9 +19,25 @@ from models.lists.errors import ListError, ListValidationError
 from models.lists.limit_text import normalize_limit
 from models.lists.loader import build_list, load_responsibility_list
 from models.lists.table_format import (
-    ALIASES, CATEGORY_CODE, CATEGORY_NAME, CLOSING, CO_DEPARTMENTS, FILING, ITEM_CODE, ITEM_NAME,
-    LIMIT, LIST_COLUMN, LIST_NAMES, SEPARATOR, SOURCE, SUPERVISOR, UNIT, URGENCY, URGENCY_LABELS,
-    item_code, kind_of_sheet,
+    ALIASES,
+    CATEGORY_CODE,
+    CATEGORY_NAME,
+    CLOSING,
+    CO_DEPARTMENTS,
+    FILING,
+    ITEM_CODE,
+    ITEM_NAME,
+    LIMIT,
+    LIST_COLUMN,
+    LIST_NAMES,
+    SEPARATOR,
+    SOURCE,
+    SUPERVISOR,
+    UNIT,
+    URGENCY,
+    URGENCY_LABELS,
+    item_code,
+    kind_of_sheet,
 )
 from models.lists.table_read import Sheet, Table, locate_header, missing_columns, read_sheets
 from models.lists.table_registry import read_label, read_registry, registry_document
@@ -59,10 +75,12 @@ def import_table_with_report(
         registry = load_responsibility_list(DEFAULT_DIR).departments
     report = ImportReport()
     docs: dict[ListKind, dict[str, Any]] = {}
-    for sheet, kind, table in _list_tables(path, sheets, errors):
+    for _sheet, kind, table in _list_tables(path, sheets, errors):
         parser = _SheetParser(path.name, table, kind, UnitMapper(registry), report, errors)
         parser.run()
-        docs.setdefault(kind, {"list": kind.value, "categories": []})["categories"] += parser.categories
+        docs.setdefault(kind, {"list": kind.value, "categories": []})["categories"] += (
+            parser.categories
+        )
     if not docs and not errors:
         errors.append(ListError(path.name, "", texts.TABLE_NO_ROWS))
     if errors:
@@ -83,18 +101,27 @@ def _list_tables(
 ) -> list[tuple[Sheet, ListKind, Table]]:
     found = []
     for sheet in sheets:
-        kind = kind_of_sheet(sheet.title) or (kind_of_sheet(path.stem) if len(sheets) == 1 else None)
+        kind = kind_of_sheet(sheet.title) or (
+            kind_of_sheet(path.stem) if len(sheets) == 1 else None
+        )
         table = locate_header(sheet)
         if table is None:
             if kind is not None:
                 columns = "、".join((ITEM_NAME, FILING))
-                errors.append(ListError(f"{path.name}「{sheet.title}」", "",
-                                        texts.TABLE_NO_HEADER.format(columns=columns)))
+                errors.append(
+                    ListError(
+                        f"{path.name}「{sheet.title}」",
+                        "",
+                        texts.TABLE_NO_HEADER.format(columns=columns),
+                    )
+                )
             continue
         where = f"{path.name}「{sheet.title}」"
         missing = missing_columns(table)
         for column in missing:
-            errors.append(ListError(where, "表头", texts.TABLE_MISSING_COLUMN.format(column=column)))
+            errors.append(
+                ListError(where, "表头", texts.TABLE_MISSING_COLUMN.format(column=column))
+            )
         if missing:
             continue
         if kind is not None:
@@ -102,7 +129,9 @@ def _list_tables(
         elif LIST_COLUMN in table.columns:
             found += [(sheet, k, sub) for k, sub in _split_by_list_column(table, where, errors)]
         else:
-            errors.append(ListError(where, "表头", texts.TABLE_MISSING_COLUMN.format(column=LIST_COLUMN)))
+            errors.append(
+                ListError(where, "表头", texts.TABLE_MISSING_COLUMN.format(column=LIST_COLUMN))
+            )
     return found
 
 
@@ -119,15 +148,26 @@ def _split_by_list_column(
         if value:
             current = names.get(value)
             if current is None:
-                errors.append(ListError(where, f"第 {number} 行「{LIST_COLUMN}」", texts.TABLE_BAD_LIST))
+                errors.append(
+                    ListError(where, f"第 {number} 行「{LIST_COLUMN}」", texts.TABLE_BAD_LIST)
+                )
         if current is not None:
             rows[current].append((number, row))
-    return [(kind, Table(table.title, table.columns, found)) for kind, found in rows.items() if found]
+    return [
+        (kind, Table(table.title, table.columns, found)) for kind, found in rows.items() if found
+    ]
 
 
 class _SheetParser:
-    def __init__(self, file: str, table: Table, kind: ListKind, mapper: UnitMapper,
-                 report: ImportReport, errors: list[ListError]) -> None:
+    def __init__(
+        self,
+        file: str,
+        table: Table,
+        kind: ListKind,
+        mapper: UnitMapper,
+        report: ImportReport,
+        errors: list[ListError],
+    ) -> None:
         self.where = f"{file}「{table.title}」"
         self.file, self.table, self.kind, self.mapper = file, table, kind, mapper
         self.report, self.errors = report, errors
@@ -144,15 +184,21 @@ class _SheetParser:
         for number, row in self.table.rows:
             if not any(row):
                 continue
-            get = lambda column, r=row: self.table.cell(r, column)  # noqa: E731
-            self._maybe_new_category(number, get(CATEGORY_CODE), get(CATEGORY_NAME))
-            code, name = get(ITEM_CODE), get(ITEM_NAME)
+            self._maybe_new_category(
+                number, self.table.cell(row, CATEGORY_CODE), self.table.cell(row, CATEGORY_NAME)
+            )
+            code, name = self.table.cell(row, ITEM_CODE), self.table.cell(row, ITEM_NAME)
             if (code or name) and (self._item is None or (code, name) != self._item["_key"]):
                 self._new_item(number, row)
             elif self._item is None:
                 self._error(number, ITEM_NAME, texts.TABLE_CONTINUATION_WITHOUT_ITEM)
                 continue
-            self._add_condition(number, get(FILING), get(LIMIT), get(CLOSING))
+            self._add_condition(
+                number,
+                self.table.cell(row, FILING),
+                self.table.cell(row, LIMIT),
+                self.table.cell(row, CLOSING),
+            )
         for category in self.categories:
             for item in category["items"]:
                 self._finish_item(item)
@@ -173,25 +219,46 @@ class _SheetParser:
         self._category = existing
 
     def _new_item(self, number: int, row: list[str]) -> None:
-        get = lambda column: self.table.cell(row, column)  # noqa: E731
         if self._category is None:
             self._error(number, CATEGORY_CODE, texts.EMPTY_TEXT)
             self._category = {"code": "00", "name": "未分类", "items": []}
             self.categories.append(self._category)
-        raw_code, name = get(ITEM_CODE), get(ITEM_NAME)
+        raw_code, name = self.table.cell(row, ITEM_CODE), self.table.cell(row, ITEM_NAME)
         for column, value in ((ITEM_CODE, raw_code), (ITEM_NAME, name)):
             if not value:
                 self._error(number, column, texts.EMPTY_TEXT)
         code = item_code(self.kind, self._category["code"], raw_code)
         first = self._codes.setdefault(code, number)
         if first != number:
-            self._error(number, ITEM_CODE, texts.DUPLICATE_ITEM_CODE.format(code=code, first=f"第 {first} 行"))
-        item: dict[str, Any] = {"_key": (raw_code, name), "_row": number, "code": code, "name": name,
-                                "conditions": []}
-        item.update(self._departments(number, get(UNIT), get(SUPERVISOR), get(CO_DEPARTMENTS)))
-        item["aliases"] = [a.strip() for a in get(ALIASES).split(SEPARATOR) if a.strip()]
-        item["_urgency"] = get(URGENCY)
-        item["source"] = get(SOURCE) if SOURCE in self.table.columns else self._source(number, row)
+            self._error(
+                number,
+                ITEM_CODE,
+                texts.DUPLICATE_ITEM_CODE.format(code=code, first=f"第 {first} 行"),
+            )
+        item: dict[str, Any] = {
+            "_key": (raw_code, name),
+            "_row": number,
+            "code": code,
+            "name": name,
+            "conditions": [],
+        }
+        item.update(
+            self._departments(
+                number,
+                self.table.cell(row, UNIT),
+                self.table.cell(row, SUPERVISOR),
+                self.table.cell(row, CO_DEPARTMENTS),
+            )
+        )
+        item["aliases"] = [
+            a.strip() for a in self.table.cell(row, ALIASES).split(SEPARATOR) if a.strip()
+        ]
+        item["_urgency"] = self.table.cell(row, URGENCY)
+        item["source"] = (
+            self.table.cell(row, SOURCE)
+            if SOURCE in self.table.columns
+            else self._source(number, row)
+        )
         self._category["items"].append(item)
         self._item = item
 
@@ -207,15 +274,22 @@ class _SheetParser:
         for column, match in ((UNIT, units), (SUPERVISOR, sups)):
             self.report.unmapped += [(self.table.title, number, column, t) for t in match.unmapped]
         main = units.ids[0] if units.ids else FALLBACK_DEPARTMENT
-        return {"department": main, "co_departments": units.ids[1:],
-                "supervisor": sups.ids[0] if sups.ids else None, "_fallback": not units.ids}
+        return {
+            "department": main,
+            "co_departments": units.ids[1:],
+            "supervisor": sups.ids[0] if sups.ids else None,
+            "_fallback": not units.ids,
+        }
 
-    def _exact_departments(self, number: int, unit: str, supervisor: str, co: str) -> dict[str, Any]:
+    def _exact_departments(
+        self, number: int, unit: str, supervisor: str, co: str
+    ) -> dict[str, Any]:
         def resolve(column: str, name: str) -> str:
             found = self.mapper.exact(name)
             if found is None:
                 self._error(number, column, texts.UNKNOWN_DEPARTMENT.format(dept=name))
             return found or name
+
         names = [n.strip() for n in co.split(SEPARATOR) if n.strip()]
         return {
             "department": resolve(UNIT, unit) if unit else self._missing(number, UNIT),
