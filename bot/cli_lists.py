@@ -18,7 +18,8 @@ from models.lists.checks import DEPARTMENTS_FILE
 from models.lists.documents import LIST_LABELS, write_yaml_dir
 from models.lists.loader import LIST_FILES
 from models.lists.table_export import export_xlsx
-from models.lists.table_import import ImportReport, import_table_with_report
+from models.lists.table_import import import_table_with_report
+from models.lists.table_sheet import ImportReport
 
 DEFAULT_DIR = Path("responsibility_lists/default")
 lists_app = typer.Typer(help=t.APP_HELP, no_args_is_help=True, add_completion=False)
