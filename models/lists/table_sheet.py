@@ -128,6 +128,7 @@ class SheetParser:
             "code": code,
             "name": name,
             "conditions": [],
+            "_raw": [],
         }
         item.update(
             self._departments(
@@ -191,6 +192,10 @@ class SheetParser:
 
     def _add_condition(self, number: int, filing: str, limit: str, closing: str) -> None:
         assert self._item is not None
+        previous = self._item["_raw"][-1] if self._item["_raw"] else None
+        if previous == (filing, limit, closing) and filing:
+            return  # one condition drawn over several rows as a merged block: keep it once
+        self._item["_raw"].append((filing, limit, closing))
         for column, value in ((FILING, filing), (LIMIT, limit), (CLOSING, closing)):
             if not value:
                 self._error(number, column, texts.EMPTY_TEXT)
@@ -218,4 +223,4 @@ class SheetParser:
         else:
             urgent = any(c["limit"].endswith("紧急工作时") for c in item["conditions"])
             item["urgency"] = "urgent" if urgent else "normal"
-        del item["_key"], item["_row"]
+        del item["_key"], item["_row"], item["_raw"]
