@@ -88,12 +88,14 @@ def validate(directory: Annotated[Path, typer.Argument(help=t.DIR_HELP)] = DEFAU
 def import_(
     file: Annotated[Path, typer.Argument(help="XLSX / CSV")],
     out: Annotated[Path, typer.Option("--out", help=t.OUT_DIR_HELP)],
+    directory: Annotated[Path, typer.Option("--dir", help=t.REGISTRY_DIR_HELP)] = DEFAULT_DIR,
 ) -> None:
     existing = [out / name for name in (DEPARTMENTS_FILE, *LIST_FILES.values())]
     if any(path.exists() for path in existing):
         _fail(t.OUT_NOT_EMPTY.format(path=out))
     try:
-        result = import_table_with_report(file)
+        # Units are mapped onto this registry unless the workbook brings its own 部门 sheet.
+        result = import_table_with_report(file, departments=_load(directory).departments)
     except ListValidationError as exc:
         _fail(exc)
     write_yaml_dir(result.list, out)

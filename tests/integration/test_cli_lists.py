@@ -60,14 +60,18 @@ def test_export_then_import_back(tmp_path: Path) -> None:
     exported = runner.invoke(lists_app, ["export", "--out", str(xlsx), "--dir", str(DEFAULT)])
     assert exported.exit_code == 0
     assert xlsx.is_file()
-    imported = runner.invoke(lists_app, ["import", str(xlsx), "--out", str(tmp_path / "back")])
+    imported = runner.invoke(
+        lists_app, ["import", str(xlsx), "--out", str(tmp_path / "back"), "--dir", str(DEFAULT)]
+    )
     assert imported.exit_code == 0, imported.output
     again = runner.invoke(lists_app, ["stats", "--json", "--dir", str(tmp_path / "back")])
     assert json.loads(again.stdout)["event"]["items"] == 149
 
 
 def test_export_needs_xlsx_suffix(tmp_path: Path) -> None:
-    result = runner.invoke(lists_app, ["export", "--out", str(tmp_path / "x.csv")])
+    result = runner.invoke(
+        lists_app, ["export", "--out", str(tmp_path / "x.csv"), "--dir", str(DEFAULT)]
+    )
     assert result.exit_code == 1
     assert "xlsx" in result.stderr
 
@@ -82,7 +86,15 @@ def test_import_refuses_to_overwrite_a_list(tmp_path: Path) -> None:
 
 def test_import_bad_file_is_one_line(tmp_path: Path) -> None:
     result = runner.invoke(
-        lists_app, ["import", str(DATA / "bad_limit.csv"), "--out", str(tmp_path / "o")]
+        lists_app,
+        [
+            "import",
+            str(DATA / "bad_limit.csv"),
+            "--out",
+            str(tmp_path / "o"),
+            "--dir",
+            str(DEFAULT),
+        ],
     )
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1
@@ -91,7 +103,9 @@ def test_import_bad_file_is_one_line(tmp_path: Path) -> None:
 
 def test_import_muban_prints_what_was_imported(tmp_path: Path) -> None:
     result = runner.invoke(
-        lists_app, ["import", str(MUBAN), "--out", str(tmp_path / "yc")], env={"COLUMNS": "200"}
+        lists_app,
+        ["import", str(MUBAN), "--out", str(tmp_path / "yc"), "--dir", str(DEFAULT)],
+        env={"COLUMNS": "200"},
     )
     assert result.exit_code == 0, result.output
     out = result.stdout
