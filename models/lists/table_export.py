@@ -63,14 +63,26 @@ def _write_list(ws: Worksheet, lst: ResponsibilityList, kind: ListKind) -> None:
     for item in lst.items_of(kind):
         first = True
         for condition in item.conditions:
-            category = [item.category_code, item.category] if item.category_code != last_category \
+            category = (
+                [item.category_code, item.category]
+                if item.category_code != last_category
                 else ["", ""]
+            )
             last_category = item.category_code
             head = _item_cells(lst, item) if first else ["", ""]
             tail = _extra_cells(lst, item) if first else ["", "", "", ""]
             code_name = [item.code, item.name] if first else ["", ""]
-            ws.append([*category, *code_name, *head,
-                       condition.filing, condition.closing, str(condition.limit), *tail])
+            ws.append(
+                [
+                    *category,
+                    *code_name,
+                    *head,
+                    condition.filing,
+                    condition.closing,
+                    str(condition.limit),
+                    *tail,
+                ]
+            )
             first = False
     _style_header(ws, _WIDTHS)
 

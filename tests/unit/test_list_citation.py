@@ -6,8 +6,15 @@ from dispatcher.lists import CaseCondition, Item, ListKind, TimeLimit
 
 def _item(kind: ListKind, limit: str) -> Item:
     condition = CaseCondition(filing="跨门占道经营", limit=TimeLimit.parse(limit), closing="取缔")
-    return Item(code="020405", list=kind, category="街面秩序", category_code="04", name="店外经营",
-                department="zhifa", conditions=(condition,))
+    return Item(
+        code="020405",
+        list=kind,
+        category="街面秩序",
+        category_code="04",
+        name="店外经营",
+        department="zhifa",
+        conditions=(condition,),
+    )
 
 
 def test_citation_names_list_code_name_and_first_limit() -> None:

@@ -4,7 +4,8 @@ from dispatcher.lists import Department
 from models.lists.unit_mapping import UnitMapper
 
 REGISTRY = {
-    d.id: d for d in (
+    d.id: d
+    for d in (
         Department("zhifa", "综合行政执法局", ("城管", "执法")),
         Department("shuiwu", "水务集团", ("自来水", "供水")),
         Department("jiedao", "街道办事处", ("街道",)),
