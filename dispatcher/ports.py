@@ -63,9 +63,15 @@ class PrecedentRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    tickets: TicketRepository
-    outbox: Outbox
-    precedents: PrecedentRepository
+    # Read-only properties, so any unit of work whose repositories implement the ports fits.
+    @property
+    def tickets(self) -> TicketRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def precedents(self) -> PrecedentRepository: ...
 
 
 class TicketTimers(Protocol):

@@ -120,6 +120,7 @@ def test_merge_and_unmerge() -> None:
     assert merged.next_timer_at is None
     assert chat.say("取消合并 A0001", "xialing-head", minutes=4) == ["refused"]
     assert chat.say("取消合并 A0002", "xialing-head", minutes=5) == ["merge"]
+    merged = chat.ticket("A0002")
     assert merged.status is Status.DISPATCHED and merged.duplicate_of is None
     assert merged.claim_deadline == NOW + timedelta(minutes=65)
 
