@@ -99,6 +99,33 @@ def classify(text: Annotated[str | None, typer.Argument(help="一条消息")] = 
             typer.echo(f"{result.intent.value}\t{result.decision.value}\t{items}\t{line}")
 
 
+@app.command("eval")
+def eval_command(file: Annotated[Path, typer.Argument(help="带标注的 CSV（text,intent,departments,items）")],
+                 json_out: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+                 config: ConfigOption = Path("config.yaml")) -> None:
+    """在带标注的消息上评估分类器的准确率。"""
+    from bot.services import load_classifier
+    from dispatcher.evaluation import LabelledDataError, evaluate, read_labelled
+
+    settings = settings_from(config)
+    if not file.is_file():
+        raise fail(f"找不到文件 {file}")
+    try:
+        with file.open(encoding="utf-8", newline="") as handle:
+            rows = read_labelled(handle, source=str(file))
+    except (LabelledDataError, UnicodeDecodeError) as err:
+        raise fail(str(err)) from None
+    report = evaluate(load_classifier(settings), rows)
+    if json_out:
+        typer.echo(json.dumps(report, ensure_ascii=False))
+        return
+    for key, value in report.items():
+        if key != "confusion_pairs":
+            typer.echo(f"{key}\t{value}")
+    for pair in report["confusion_pairs"]:  # type: ignore[attr-defined]
+        typer.echo(f"confusion\t{pair['expected']} -> {pair['predicted']}\t{pair['count']}")
+
+
 @app.command()
 def replay(file: Annotated[Path, typer.Argument(help="JSON lines 回放文件")],
            until: Annotated[str | None, typer.Option(help="回放到此时刻（ISO 8601）")] = None,

@@ -23,13 +23,12 @@ from models.lists.table_import import ImportReport, import_table_with_report
 DEFAULT_DIR = Path("responsibility_lists/default")
 lists_app = typer.Typer(help=t.APP_HELP, no_args_is_help=True, add_completion=False)
 console = Console()
-err_console = Console(stderr=True)
 
 DirOption = Annotated[Path, typer.Option("--dir", help=t.DIR_HELP)]
 
 
 def _fail(error: Exception | str) -> NoReturn:
-    err_console.print(str(error), markup=False, highlight=False)
+    typer.echo(str(error), err=True)  # plain echo: rich would wrap the one-line reason
     raise typer.Exit(code=1)
 
 

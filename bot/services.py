@@ -19,7 +19,7 @@ from bot.settings import Settings
 from dispatcher.classification import Classifier
 from dispatcher.clock import Clock
 from dispatcher.desk import Desk
-from dispatcher.keyword_classifier import KeywordClassifier
+from dispatcher.classify.classifier import GridClassifier
 from dispatcher.lists import ResponsibilityList
 from dispatcher.ticket_clock import CalendarTimers
 from dispatcher.timing import TimerPolicy
@@ -69,7 +69,7 @@ def build_services(settings: Settings, *, clock: Clock, engine: Engine | None = 
     factory = make_session_factory(engine)
     lists = ListHolder(settings.lists_dir)
     lists.load()
-    classifiers = ClassifierHolder(lists, lambda lst: KeywordClassifier(responsibility_list=lst))
+    classifiers = ClassifierHolder(lists, lambda lst: GridClassifier(responsibility_list=lst))
     calendar = build_working_calendar(settings.calendar,
                                       today=(today or clock.now()).astimezone(settings.tz).date())
     timers = CalendarTimers(calendar=calendar, policy=TimerPolicy())
@@ -100,4 +100,4 @@ def make_router(settings: Settings) -> Callable[[str], str]:
 def load_classifier(settings: Settings) -> Classifier:
     """The classifier for the configured list, without a database (``gridbot classify``)."""
     lists = ListHolder(settings.lists_dir)
-    return KeywordClassifier(responsibility_list=lists.load())
+    return GridClassifier(responsibility_list=lists.load())

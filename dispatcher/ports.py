@@ -63,7 +63,7 @@ class PrecedentRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    # Read-only properties, so any unit of work whose repositories implement the ports fits.
+    # Read-only members, so any concrete repository type satisfies the port.
     @property
     def tickets(self) -> TicketRepository: ...
 

@@ -57,7 +57,10 @@ REOPENED = (
     "{mentions} 原处置时限 {handle_deadline} 不变。"
 )
 CANCELLED = "【{tag}】已撤销（{who}）。"
-STATUS = "【{tag}】{item}\n状态：{status}｜主办：{department}\n认领时限：{claim}｜处置时限：{handle}\n{history}"
+STATUS = (
+    "【{tag}】{item}\n状态：{status}｜主办：{department}\n"
+    "认领时限：{claim}｜处置时限：{handle}\n{history}"
+)
 ROLE_REPORTER = "上报人或本社区站长"
 ROLE_LIAISON = "主办部门联络员"
 ROLE_HEAD = "本社区站长"

@@ -103,7 +103,8 @@ def _require(ticket: Ticket, allowed: set[Status], reason: str) -> None:
 
 def claim(ticket: Ticket, *, by: str, at: datetime) -> None:
     """Mark the ticket claimed by a liaison of its department."""
-    _require(ticket, {Status.DISPATCHED}, f"{ticket.tag} 当前状态为「{STATUS_NAMES[ticket.status]}」，无需认领")
+    _require(ticket, {Status.DISPATCHED},
+             f"{ticket.tag} 当前状态为「{STATUS_NAMES[ticket.status]}」，无需认领")
     ticket.status = Status.CLAIMED
     ticket.claimed_at = at
     ticket.claimed_by = by

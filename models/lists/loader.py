@@ -73,6 +73,8 @@ def build_list(
         if registry is not None:
             errors.extend(check_list(doc, file=file, known=known, seen_codes=seen_codes))
         parsed[kind] = doc
+    if not errors and not any(doc.categories for doc in parsed.values()):
+        errors.append(ListError(", ".join(files[kind] for kind in lists), "", texts.NO_ITEMS))
     if errors or registry is None:
         raise ListValidationError(errors)
     return _to_domain(registry, parsed)

@@ -60,4 +60,5 @@ class CategoryModel(_Strict):
 
 class ListFile(_Strict):
     kind: Literal["component", "event"] = Field(alias="list")
-    categories: list[CategoryModel] = Field(min_length=1)
+    # May be empty: a city may import only one of the two lists; build_list wants >= 1 item.
+    categories: list[CategoryModel] = Field(default_factory=list)

@@ -14,8 +14,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dispatcher.lists import Item, ListKind, ResponsibilityList
 from models.lists.table_format import (
-    DEPARTMENTS_SHEET, DEPT_ID, DEPT_NAME, DEPT_SHORT, EXPORT_COLUMNS, INFO_SHEET, LABEL_KEY,
-    LIST_NAMES, SEPARATOR, URGENCY_LABELS,
+    DEPARTMENTS_SHEET,
+    DEPT_ID,
+    DEPT_NAME,
+    DEPT_SHORT,
+    EXPORT_COLUMNS,
+    INFO_SHEET,
+    LABEL_KEY,
+    LIST_NAMES,
+    SEPARATOR,
+    URGENCY_LABELS,
 )
 
 _WIDTHS = (8, 12, 10, 18, 18, 18, 44, 20, 12, 20, 8, 30, 36)

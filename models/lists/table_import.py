@@ -19,9 +19,25 @@ from models.lists.errors import ListError, ListValidationError
 from models.lists.limit_text import normalize_limit
 from models.lists.loader import build_list, load_responsibility_list
 from models.lists.table_format import (
-    ALIASES, CATEGORY_CODE, CATEGORY_NAME, CLOSING, CO_DEPARTMENTS, FILING, ITEM_CODE, ITEM_NAME,
-    LIMIT, LIST_COLUMN, LIST_NAMES, SEPARATOR, SOURCE, SUPERVISOR, UNIT, URGENCY, URGENCY_LABELS,
-    item_code, kind_of_sheet,
+    ALIASES,
+    CATEGORY_CODE,
+    CATEGORY_NAME,
+    CLOSING,
+    CO_DEPARTMENTS,
+    FILING,
+    ITEM_CODE,
+    ITEM_NAME,
+    LIMIT,
+    LIST_COLUMN,
+    LIST_NAMES,
+    SEPARATOR,
+    SOURCE,
+    SUPERVISOR,
+    UNIT,
+    URGENCY,
+    URGENCY_LABELS,
+    item_code,
+    kind_of_sheet,
 )
 from models.lists.table_read import Sheet, Table, locate_header, missing_columns, read_sheets
 from models.lists.table_registry import read_label, read_registry, registry_document
@@ -63,16 +79,17 @@ def import_table_with_report(
         parser = _SheetParser(path.name, table, kind, UnitMapper(registry), report, errors)
         parser.run()
         docs.setdefault(kind, {"list": kind.value, "categories": []})["categories"] += parser.categories
-    present = {kind: doc for kind, doc in docs.items() if doc["categories"]}
-    if not present and not errors:
+    if not docs and not errors:
         errors.append(ListError(path.name, "", texts.TABLE_NO_ROWS))
     if errors:
         raise ListValidationError(errors)
     final_label = label or read_label(sheets) or f"导入自 {path.name}"
+    for kind in ListKind:  # a file with only one of the lists is still a usable import
+        docs.setdefault(kind, {"list": kind.value, "categories": []})
     lst = build_list(
         departments=registry_document(final_label, registry),
-        lists=present,
-        files={kind: f"{path.name}「{LIST_NAMES[kind]}」" for kind in present},
+        lists=docs,
+        files={kind: f"{path.name}「{LIST_NAMES[kind]}」" for kind in ListKind},
     )
     return ImportResult(lst, report)
 
@@ -90,19 +107,38 @@ def _list_tables(
                 errors.append(ListError(f"{path.name}「{sheet.title}」", "",
                                         texts.TABLE_NO_HEADER.format(columns=columns)))
             continue
-        if kind is None and LIST_COLUMN not in table.columns:
-            kind = ListKind.EVENT if "事件" in path.stem else None
         where = f"{path.name}「{sheet.title}」"
         missing = missing_columns(table)
         for column in missing:
             errors.append(ListError(where, "表头", texts.TABLE_MISSING_COLUMN.format(column=column)))
         if missing:
             continue
-        if kind is None:
+        if kind is not None:
+            found.append((sheet, kind, table))
+        elif LIST_COLUMN in table.columns:
+            found += [(sheet, k, sub) for k, sub in _split_by_list_column(table, where, errors)]
+        else:
             errors.append(ListError(where, "表头", texts.TABLE_MISSING_COLUMN.format(column=LIST_COLUMN)))
-            continue
-        found.append((sheet, kind, table))
     return found
+
+
+def _split_by_list_column(
+    table: Table, where: str, errors: list[ListError]
+) -> list[tuple[ListKind, Table]]:
+    """A single CSV holding both lists: rows go by their 清单 cell; blank continues the last."""
+    names = {name: kind for kind, name in LIST_NAMES.items()}
+    names.update({kind.value: kind for kind in ListKind})
+    rows: dict[ListKind, list[tuple[int, list[str]]]] = {kind: [] for kind in ListKind}
+    current: ListKind | None = None
+    for number, row in table.rows:
+        value = table.cell(row, LIST_COLUMN)
+        if value:
+            current = names.get(value)
+            if current is None:
+                errors.append(ListError(where, f"第 {number} 行「{LIST_COLUMN}」", texts.TABLE_BAD_LIST))
+        if current is not None:
+            rows[current].append((number, row))
+    return [(kind, Table(table.title, table.columns, found)) for kind, found in rows.items() if found]
 
 
 class _SheetParser:

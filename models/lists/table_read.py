@@ -63,7 +63,8 @@ def _read_xlsx(path: Path) -> list[Sheet]:
     try:
         workbook = load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        detail = type(exc).__name__
+        detail = "不是 zip 格式，可能是改了扩展名的其他文件" if isinstance(exc, zipfile.BadZipFile) \
+            else type(exc).__name__
         raise ListValidationError(
             [ListError(path.name, "", texts.TABLE_NOT_XLSX.format(detail=detail))]
         ) from exc

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from tools.default_list.common import (
-    BOX, FACILITY, GREEN, LAMP, MANHOLE, POLE, SIGN, STRUCTURE, Cat, I,
+    BOX,
+    FACILITY,
+    GREEN,
+    LAMP,
+    MANHOLE,
+    POLE,
+    SIGN,
+    STRUCTURE,
+    Cat,
+    I,
 )
 
 G = "GB/T 47678.5 0{c}；运城 muban 部件 {r}；单位按浙江县级市惯例拟定"

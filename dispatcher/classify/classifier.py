@@ -1,0 +1,155 @@
+"""GridClassifier: the ``Classifier`` port over the loaded responsibility list."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from dispatcher.classification import Classification, Decision, Intent, ItemMatch
+from dispatcher.classify.index import ListIndex, prepare
+from dispatcher.classify.intent import chatter_cues, command_of, is_pure_chatter, owner_question
+from dispatcher.classify.learning import LearnedExample, LearnedIndex
+from dispatcher.classify.ranking import Ranked, rank
+from dispatcher.classify.rules import refine_item, route_department
+from dispatcher.classify.text import bigrams, clauses, correct, fold
+from dispatcher.classify.vocab import expand
+from dispatcher.lists import ResponsibilityList
+
+# Problem words: without a list match, a message with one of these is still a report
+# (triaged); without any, and short, it is chatter.
+_PROBLEM_RE = re.compile(r"乱|违|占|堵|坏|破|漏|没了|缺|倒|脏|臭|吵|噪|冒|积水|垃圾|摆摊|隐患|危险|"
+                         r"不亮|塌|断|掉|歪|烧|偷|污|投诉|反映|举报")
+REPORT_MIN = 0.5  # weakest evidence that still counts as a described problem
+TRIAGE_BELOW = 0.3  # calibrated confidence under which the station head decides
+EXTRA_MIN = 1.5  # a second problem needs a whole-term hit at least this strong
+MAX_ITEMS = 3
+LONG_ENOUGH = 10  # a longer message with no chatter cue describes something: never drop it
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """One message prepared for ranking."""
+
+    folded: str  # for place rules and cue words
+    body: str  # compact text plus standard words for colloquial ones
+    cues: Mapping[str, str]  # standard word → the colloquial word that brought it
+
+
+class GridClassifier:
+    """Intent, ranked items with departments, rules, confidence and triage."""
+
+    def __init__(self, *, responsibility_list: ResponsibilityList,
+                 learned: Sequence[LearnedExample] = (), max_candidates: int = 5) -> None:
+        self._list = responsibility_list
+        self._index = ListIndex(responsibility_list)
+        self._learned = LearnedIndex(learned)
+        self._max_candidates = max_candidates
+
+    def classify(self, text: str) -> Classification:
+        command = command_of(text)
+        if command is not None:
+            return Classification(text=text, intent=Intent.COMMAND, decision=Decision.IGNORE,
+                                  command=command)
+        folded = correct(fold(text))
+        if is_pure_chatter(folded) or chatter_cues(folded):
+            return _chatter(text)
+        reading = _read(folded)
+        ranked = rank(self._index, reading.body)
+        if owner_question(folded) and not (ranked and ranked[0].term_hit):
+            return _chatter(text)
+        if not ranked or ranked[0].raw < REPORT_MIN:
+            if _PROBLEM_RE.search(folded) or len(prepare(text)) >= LONG_ENOUGH:
+                return _triage(text, self._matches(ranked, reading, 0.1))
+            return _chatter(text)
+        confidence = calibrate(ranked)
+        matches = self._matches(ranked, reading, confidence)
+        precedent = self._learned.nearest(prepare(text))
+        if precedent is not None:
+            matches = [precedent.apply(matches[0]), *matches[1:]]
+            confidence = max(confidence, precedent.similarity)
+        if confidence < TRIAGE_BELOW:
+            return _triage(text, matches)
+        items = (matches[0], *self._extra_problems(reading, matches[0]))
+        return Classification(text=text, intent=Intent.REPORT, decision=Decision.DISPATCH,
+                              items=items, candidates=tuple(matches))
+
+    def _matches(self, ranked: Sequence[Ranked], reading: _Reading,
+                 top_score: float) -> list[ItemMatch]:
+        out: list[ItemMatch] = []
+        seen: set[str] = set()
+        for r in ranked:
+            item, cue = refine_item(r.item, reading.folded, self._list)
+            if item.code in seen:
+                continue
+            seen.add(item.code)
+            department, place_cue = route_department(item, reading.folded)
+            words = _evidence(r, reading)
+            evidence = tuple(dict.fromkeys(e for e in (*words, cue, place_cue) if e))
+            score = top_score * r.raw / max(ranked[0].raw, 1e-9)
+            out.append(ItemMatch(item=item, score=round(score, 3), evidence=evidence,
+                                 department=department))
+            if len(out) >= self._max_candidates:
+                break
+        return out
+
+    def _extra_problems(self, reading: _Reading, first: ItemMatch) -> list[ItemMatch]:
+        """A second or third problem: a clause whose own best item is a different problem."""
+        chosen = [first]
+        for clause in clauses(reading.folded):
+            part = _read(clause)
+            ranked = [r for r in rank(self._index, part.body, limit=2)
+                      if r.term_hit and r.raw >= EXTRA_MIN]
+            if not ranked:
+                continue
+            match = self._matches(ranked[:1], part, calibrate(ranked))[0]
+            if all(_distinct(match, c) for c in chosen):
+                chosen.append(match)
+        return chosen[1:MAX_ITEMS]
+
+
+def _read(folded: str) -> _Reading:
+    body, cues = expand(prepare(folded))
+    return _Reading(folded=folded, body=body, cues=cues)
+
+
+def _evidence(ranked: Ranked, reading: _Reading) -> list[str]:
+    """The message's own words: colloquial words stand in for the standard words they brought."""
+    words: list[str] = []
+    for term in ranked.evidence:
+        source = next((c for s, c in reading.cues.items() if term in s or s in term), None)
+        words.append(source or term)
+    if not words:
+        names = set().union(*(bigrams(prepare(n)) for n in (ranked.item.name, *ranked.item.aliases)))
+        words = [c for s, c in reading.cues.items() if bigrams(s) & names]
+    return words
+
+
+def _distinct(a: ItemMatch, b: ItemMatch) -> bool:
+    if a.item.code == b.item.code:
+        return False
+    return not set(a.evidence) & set(b.evidence)
+
+
+def calibrate(ranked: Sequence[Ranked]) -> float:
+    """Confidence in 0..1 from evidence strength and the margin over the best *other* department.
+
+    Strength saturates (two solid alias hits are as good as five); the margin matters only
+    against items owned by another department, since a near-tie inside one department
+    dispatches to the same liaison either way.
+    """
+    top = ranked[0]
+    rival = next((r.raw for r in ranked[1:] if r.item.department != top.item.department), 0.0)
+    strength = 1.0 - math.exp(-top.raw / 2.0)
+    margin = (top.raw - rival) / top.raw if top.raw > 0 else 0.0
+    return round(0.55 * strength + 0.45 * margin, 3)
+
+
+def _triage(text: str, candidates: Sequence[ItemMatch]) -> Classification:
+    return Classification(text=text, intent=Intent.REPORT, decision=Decision.TRIAGE,
+                          candidates=tuple(candidates))
+
+
+def _chatter(text: str) -> Classification:
+    return Classification(text=text, intent=Intent.CHATTER, decision=Decision.IGNORE)
