@@ -21,6 +21,9 @@ from dispatcher.journal import record
 from dispatcher.precedents import Precedent, applicable, apply_precedents
 from dispatcher.tickets import STATUS_NAMES, Status, Ticket
 
+# A runner-up weaker than this is a guess, not a proposal: the station head rules instead
+# (unless the liaison's reason names that department).
+MIN_NEXT_SCORE = 0.15
 _HELD_TIMES = ("claim_deadline", "handle_deadline", "claimed_at", "clock_started_at")
 _HELD_VALUES = ("claimed_by", "stage_level", "item_code", "item_name", "limit_text",
                 "urgency", "claim_reminded", "handle_reminded")
@@ -93,8 +96,9 @@ def next_candidate(ctx: Context, ticket: Ticket, reason: str) -> ItemMatch | Non
     named = roles.named_departments(ctx.desk.responsibility_list(), reason)
     # A precedent's department first, then the list's own owner of the same item.
     matches = [m for m in (*routed.candidates, *routed.items, *raw.candidates, *raw.items)
-               if m.department not in skip]
-    matches.sort(key=lambda m: m.department not in named)  # stable: the classifier's order
+               if m.department not in skip
+               and (m.score >= MIN_NEXT_SCORE or m.department in named)]
+    matches.sort(key=lambda m: (m.department not in named, -m.score))
     return matches[0] if matches else None
 
 

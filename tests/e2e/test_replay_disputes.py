@@ -35,23 +35,37 @@ def _message(out: list[dict[str, Any]], event: str, ticket: str) -> dict[str, An
                 and o["ticket"] == ticket)
 
 
-def test_dispute_ruling_becomes_precedent_and_next_candidate_accepts(
+def test_dispute_goes_to_the_next_candidate_who_accepts(settings: Settings,
+                                                       engine: Engine) -> None:
+    out = _replay(settings, engine, "dispute_next_candidate.jsonl")
+    assert _said(out) == [("dispatch", "A0001"), ("dispute", "A0001"), ("claim_ack", "A0001"),
+                          ("resolve_ack", "A0001"), ("closed", "A0001")]
+    dispute = _message(out, "dispute", "A0001")
+    assert dispute["mentions"][0] == "shijian-1" and "菜场里面的摊位" in dispute["text"]
+    ticket = _tickets(out)["A0001"]
+    assert ticket["department"] == "shijian" and ticket["status"] == "closed"
+    assert ticket["claim_deadline"] == "2026-03-02T10:10:00+08:00"  # fresh from the dispute
+
+
+def test_dispute_ruling_becomes_a_precedent_for_the_next_dispatch(
         settings: Settings, engine: Engine) -> None:
     out = _replay(settings, engine, "dispute_ruling_precedent.jsonl")
     assert _said(out) == [
         ("dispatch", "A0001"), ("dispute", "A0001"), ("transfer", "A0001"),
         ("claim_ack", "A0001"), ("dispatch", "A0002"), ("dispute", "A0002"),
         ("claim_ack", "A0002")]
+    # No convincing runner-up: the station head is asked for a ruling.
     assert _message(out, "dispute", "A0001")["mentions"] == ["xialing-head"]
     assert "先例 #1" in _message(out, "transfer", "A0001")["text"]
     # The precedent changed the next dispatch: 店外经营 went to 市监 …
     assert _message(out, "dispatch", "A0002")["mentions"] == ["shijian-1"]
-    # … who disputed it; the next candidate (the list's owner) was asked and accepted.
+    # … who disputed it naming 城管: the list's owner was asked and accepted.
     assert _message(out, "dispute", "A0002")["mentions"] == ["zhifa-1"]
     tickets = _tickets(out)
     assert tickets["A0001"]["department"] == "shijian"
     assert tickets["A0001"]["claim_deadline"] == "2026-03-02T10:30:00+08:00"  # fresh clocks
     assert tickets["A0002"]["department"] == "zhifa"
+    assert tickets["A0002"]["item_code"] == tickets["A0001"]["item_code"]
     assert tickets["A0002"]["status"] == "claimed"
 
 
