@@ -21,6 +21,9 @@ from dispatcher.journal import record
 from dispatcher.precedents import Precedent, applicable, apply_precedents
 from dispatcher.tickets import STATUS_NAMES, Status, Ticket
 
+# A runner-up weaker than this is a guess, not a proposal: the station head rules instead
+# (unless the liaison's reason names that department).
+MIN_NEXT_SCORE = 0.15
 _HELD_TIMES = ("claim_deadline", "handle_deadline", "claimed_at", "clock_started_at")
 _HELD_VALUES = ("claimed_by", "stage_level", "item_code", "item_name", "limit_text",
                 "urgency", "claim_reminded", "handle_reminded")
@@ -81,19 +84,21 @@ def next_candidate(ctx: Context, ticket: Ticket, reason: str) -> ItemMatch | Non
     """The classifier's next-best item for the report, owned by a department not yet asked.
 
     Departments that already disputed, and those already holding another ticket of the same
-    report, are skipped; a department the liaison's reason names is preferred.
+    report, are skipped; a department the liaison's reason names is preferred. When a
+    precedent routed the item away from the list's owner, that owner is a candidate too.
     """
-    classification = ctx.desk.classifier().classify(ticket.source_text)
-    classification = apply_precedents(
-        classification, applicable(ctx.uow.precedents.active(), ticket.community_id))
+    raw = ctx.desk.classifier().classify(ticket.source_text)
+    routed = apply_precedents(raw, applicable(ctx.uow.precedents.active(), ticket.community_id))
     report_id = ticket.source_message_id.split("#", 1)[0]
     busy = {t.department for t in ctx.uow.tickets.from_message(report_id)
             if t.tag != ticket.tag and t.is_open}
     skip = {*ticket.disputed_by, ticket.department, *busy}
     named = roles.named_departments(ctx.desk.responsibility_list(), reason)
-    matches = [m for m in (*classification.candidates, *classification.items)
-               if m.department not in skip]
-    matches.sort(key=lambda m: m.department not in named)  # stable: the classifier's order
+    # A precedent's department first, then the list's own owner of the same item.
+    matches = [m for m in (*routed.candidates, *routed.items, *raw.candidates, *raw.items)
+               if m.department not in skip
+               and (m.score >= MIN_NEXT_SCORE or m.department in named)]
+    matches.sort(key=lambda m: (m.department not in named, -m.score))
     return matches[0] if matches else None
 
 
@@ -174,7 +179,7 @@ def _reassign(ctx: Context, ticket: Ticket, *, ruling: bool) -> None:
     held = _last_held(ctx, ticket, dept.id)
     if held is not None:
         restore_clocks(ticket, held)
-        ticket.department = dept.id
+        ticket.department, ticket.resumed_at = dept.id, ctx.now
         ctx.desk.timers.rearm(ticket, now=ctx.now)
     else:
         _fresh_clocks(ctx, ticket, dept.id)
@@ -220,6 +225,9 @@ def _remember(ctx: Context, ticket: Ticket, department: str) -> Precedent | None
     if not item_code:
         return None
     item = ctx.desk.responsibility_list().item(item_code)
+    active = [p for p in ctx.uow.precedents.active() if p.item_code == item_code]
+    if item is not None and item.department == department and not active:
+        return None  # the ruling confirms the list: nothing to learn
     return ctx.uow.precedents.add(Precedent(
         item_code=item_code, department=department, created_by=ctx.message.sender_id,
         created_at=ctx.now, from_department=item.department if item else None,

@@ -35,8 +35,8 @@ _PLACE_PATTERNS = (
     r"\d+\s*(?:幢|栋|号楼|单元|号)",
 )
 _PLACE_RES = tuple(re.compile(p) for p in _PLACE_PATTERNS)
-# Words that often stand before a place name but are not part of it.
-_LEADING_NOISE = re.compile(r"^(?:今天|刚才|发现|我们|有人|在|到|从|往|于|的|这边|那边)+")
+# Words that often stand before a place name but are not part of it: keep what follows them.
+_NOISE = re.compile(r"今天|昨天|刚才|发现|我们|有人|这边|那边|[在到从往于的与和及跟]|靠近")
 _MIN_SUFFIX_MATCH = 3  # "文山路" and "在文山路" overlap; "山路" alone is too vague
 
 
@@ -46,7 +46,7 @@ def extract_places(text: str) -> frozenset[str]:
     places: set[str] = set()
     for pattern in _PLACE_RES:
         for found in pattern.findall(body):
-            word = _LEADING_NOISE.sub("", found.replace(" ", ""))
+            word = _NOISE.split(found.replace(" ", ""))[-1]
             if word:
                 places.add(word)
     return frozenset(places)

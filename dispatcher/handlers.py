@@ -114,8 +114,25 @@ def handle_status(ctx: Context, ticket: Ticket) -> None:
         tag=ticket.tag, item=ticket.item_name or ticket.source_text[:30],
         status=STATUS_NAMES[ticket.status], department=_dept_name(ctx, ticket),
         claim=texts.when(ticket.claim_deadline, ctx.desk.tz),
-        handle=texts.when(ticket.handle_deadline, ctx.desk.tz), history=history),
-        event="status", ticket=ticket.tag)
+        handle=texts.when(ticket.handle_deadline, ctx.desk.tz),
+        history=_status_details(ctx, ticket) + history), event="status", ticket=ticket.tag)
+
+
+def _status_details(ctx: Context, ticket: Ticket) -> str:
+    """What else a station head asks about: owner, 协办, 延期, 裁决, 合并, 返工."""
+    org, tz = ctx.desk.org, ctx.desk.tz
+    details = [
+        f"认领人：{org.display_name(ticket.claimed_by)}" if ticket.claimed_by else "",
+        "协办：" + "、".join(roles.dept_name(ctx, d) for d in ticket.co_departments)
+        if ticket.co_departments else "",
+        f"待批延期：{ticket.extension_request}" if ticket.extension_request else "",
+        f"裁决时限：{texts.when(ticket.ruling_deadline, tz)}"
+        if ticket.status is tickets.Status.DISPUTED else "",
+        f"已并入：{ticket.duplicate_of}" if ticket.duplicate_of else "",
+        f"返工：{ticket.reopen_count} 次" if ticket.reopen_count else "",
+    ]
+    shown = "｜".join(d for d in details if d)
+    return f"{shown}\n" if shown else ""
 
 
 EVENT_NAMES = {

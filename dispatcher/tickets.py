@@ -70,6 +70,7 @@ class Ticket:
     disputed_by: tuple[str, ...] = ()  # departments that said 退回, in order
     ruling_deadline: datetime | None = None  # while DISPUTED: the station head's clock
     ruled_at: datetime | None = None  # a ruling is final: no further 退回
+    resumed_at: datetime | None = None  # held clocks given back: what fell due fires now
     extension_request: str | None = None  # a pending 申请延期 (TimeLimit text)
     extension_reason: str | None = None
     extension_limit: str | None = None  # the last approved extension

@@ -86,6 +86,7 @@ class TicketRow(Base):
     disputed_by: Mapped[list[str]] = mapped_column(JSON, default=list)
     ruling_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     ruled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     extension_request: Mapped[str | None] = mapped_column(String(32), nullable=True)
     extension_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     extension_limit: Mapped[str | None] = mapped_column(String(32), nullable=True)

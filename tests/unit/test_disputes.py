@@ -37,11 +37,12 @@ def test_dispute_without_candidate_asks_the_station_head_and_holds_the_clocks() 
     assert "清单：店外经营 主办 综合行政执法局" in chat.last and "这个不属于我们" in chat.last
     # The ruling gives it back: the original deadlines stand (the dispute's time counted).
     assert chat.say("裁决 A0001 城管", "xialing-head", minutes=90) == ["transfer"]
+    ticket = chat.ticket("A0001")
     assert ticket.status is Status.DISPATCHED and ticket.claim_deadline == held
     assert ticket.ruled_at is not None and "原时限" in chat.last
     # A ruling is final.
     assert chat.say("退回 A0001", "zhifa-1", minutes=95) == ["refused"]
-    assert ticket.status is Status.DISPATCHED
+    assert chat.ticket("A0001").status is Status.DISPATCHED
 
 
 def test_second_bounce_goes_to_ruling_and_the_ruling_becomes_a_precedent() -> None:

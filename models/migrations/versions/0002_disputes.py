@@ -4,10 +4,10 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-21 12:50:00
 """
-from alembic import op
 import sqlalchemy as sa
-import models.base
+from alembic import op
 
+import models.base
 
 revision = '0002'
 down_revision = '0001'
@@ -24,6 +24,7 @@ def upgrade() -> None:
                                    server_default=sa.text("'[]'")))
         batch.add_column(sa.Column('ruling_deadline', _TIME, nullable=True))
         batch.add_column(sa.Column('ruled_at', _TIME, nullable=True))
+        batch.add_column(sa.Column('resumed_at', _TIME, nullable=True))
         batch.add_column(sa.Column('extension_request', sa.String(length=32), nullable=True))
         batch.add_column(sa.Column('extension_reason', sa.Text(), nullable=True))
         batch.add_column(sa.Column('extension_limit', sa.String(length=32), nullable=True))
@@ -55,6 +56,6 @@ def downgrade() -> None:
     op.drop_table('precedents')
     with op.batch_alter_table('tickets', schema=None) as batch:
         for name in ('extension_count', 'extended_at', 'extension_limit', 'extension_reason',
-                     'extension_request', 'ruled_at', 'ruling_deadline', 'disputed_by',
+                     'extension_request', 'resumed_at', 'ruled_at', 'ruling_deadline', 'disputed_by',
                      'clock_started_at'):
             batch.drop_column(name)
