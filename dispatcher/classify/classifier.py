@@ -59,19 +59,22 @@ class GridClassifier:
         ranked = rank(self._index, reading.body)
         if owner_question(folded) and not (ranked and ranked[0].term_hit):
             return _chatter(text)
-        if not ranked or ranked[0].raw < REPORT_MIN:
-            if _PROBLEM_RE.search(folded) or len(prepare(text)) >= LONG_ENOUGH:
-                return _triage(text, self._matches(ranked, reading, 0.1))
-            return _chatter(text)
-        confidence = calibrate(ranked)
+        weak = not ranked or ranked[0].raw < REPORT_MIN
+        confidence = 0.1 if weak else calibrate(ranked)
         matches = self._matches(ranked, reading, confidence)
         precedent = self._learned.nearest(prepare(text))
         if precedent is not None:
-            matches = [precedent.apply(matches[0]), *matches[1:]]
-            confidence = max(confidence, precedent.similarity)
+            followed = precedent.apply(matches[0] if matches else None, self._list)
+            if followed is not None:
+                matches = [followed, *(m for m in matches if m.item.code != followed.item.code)]
+                confidence, weak = max(confidence, precedent.similarity), False
+        if weak:
+            if _PROBLEM_RE.search(folded) or len(prepare(text)) >= LONG_ENOUGH:
+                return _triage(text, matches)
+            return _chatter(text)
         if confidence < TRIAGE_BELOW:
             return _triage(text, matches)
-        items = (matches[0], *self._extra_problems(reading, matches[0]))
+        items = self._problems(reading, matches[0])
         return Classification(text=text, intent=Intent.REPORT, decision=Decision.DISPATCH,
                               items=items, candidates=tuple(matches))
 
@@ -94,9 +97,13 @@ class GridClassifier:
                 break
         return out
 
-    def _extra_problems(self, reading: _Reading, first: ItemMatch) -> list[ItemMatch]:
-        """A second or third problem: a clause whose own best item is a different problem."""
-        chosen = [first]
+    def _problems(self, reading: _Reading, first: ItemMatch) -> tuple[ItemMatch, ...]:
+        """One item per problem, in the order the message tells them.
+
+        Each clause is ranked on its own; a clause whose best item is a different problem
+        (different item, no shared evidence) is a problem of its own.
+        """
+        found: list[ItemMatch] = []
         for clause in clauses(reading.folded):
             part = _read(clause)
             ranked = [r for r in rank(self._index, part.body, limit=2)
@@ -104,9 +111,13 @@ class GridClassifier:
             if not ranked:
                 continue
             match = self._matches(ranked[:1], part, calibrate(ranked))[0]
-            if all(_distinct(match, c) for c in chosen):
-                chosen.append(match)
-        return chosen[1:MAX_ITEMS]
+            if all(_distinct(match, c) for c in found):
+                found.append(match)
+        if len(found) < 2:
+            return (first,)
+        if all(_distinct(first, c) for c in found):
+            found.insert(0, first)
+        return tuple(found[:MAX_ITEMS])
 
 
 def _read(folded: str) -> _Reading:

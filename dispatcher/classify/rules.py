@@ -28,7 +28,7 @@ _GRATE_RE = re.compile(r"箅子|篦子|雨水口")
 # --- inside a residential compound the property company comes first. ---
 COMPOUND_RE = re.compile(
     r"小区(?!门口|外面|外边|旁边|对面|边上)|新村(?!门口|外)|楼道|楼梯间|\d+[幢栋]|\d+号楼|单元|"
-    r"地下车库|物业|苑(?!路|街)|花园(?!路|街|门口)|家园(?!路)|公寓")
+    r"地下车库|物业|苑(?!路|街)|花园(?!路|街|门口|.{0,2}门外)|家园(?!路)|公寓")
 _NO_PROPERTY_RE = re.compile(r"没有物业|没物业|无物业|物业撤|老小区")
 # Departments whose problems inside a compound are the property company's.
 _PROPERTY_FIRST = frozenset({"zhifa", "shuiwu", "ludeng", "xiaofang", "jiaojing", "yuanlin",

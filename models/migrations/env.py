@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from models.base import Base, make_engine
-from models import tables  # noqa: F401  (registers the tables on the metadata)
+from models import learning, tables  # noqa: F401  (registers the tables on the metadata)
 
 config = context.config
 target_metadata = Base.metadata
