@@ -40,6 +40,11 @@ class ListIndex:
         self.list = responsibility_list
         self.items = responsibility_list.items
         self.terms = self._build_terms(self.items)
+        self.position = {item.code: n for n, item in enumerate(self.items)}
+        # Terms by their first two characters: a message is scanned once, not once per term.
+        self.terms_by_head: dict[str, list[Term]] = defaultdict(list)
+        for term in self.terms:
+            self.terms_by_head[term.text[:2]].append(term)
         self.bigram_postings = self._build_bigrams(self.items)
 
     @staticmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from dispatcher.classify.index import ListIndex
+from dispatcher.classify.index import ListIndex, Term
 from dispatcher.classify.text import bigrams
 from dispatcher.lists import Item
 
@@ -25,13 +25,9 @@ def rank(index: ListIndex, body: str, *, limit: int = 8) -> list[Ranked]:
     """Items for a prepared message, strongest first."""
     term_score: dict[int, float] = defaultdict(float)
     evidence: dict[int, list[str]] = defaultdict(list)
-    positions = {item.code: n for n, item in enumerate(index.items)}
     covered = [False] * len(body)
-    for term in index.terms:
-        start = body.find(term.text)
-        if start < 0:
-            continue
-        n = positions[term.item.code]
+    for start, term in _term_hits(index, body):
+        n = index.position[term.item.code]
         fresh = not all(covered[start:start + len(term.text)])
         # A term inside a longer, already matched term counts little: "井盖" in "电力井盖".
         term_score[n] += term.weight * (1.0 if fresh else 0.3)
@@ -50,3 +46,13 @@ def rank(index: ListIndex, body: str, *, limit: int = 8) -> list[Ranked]:
     ]
     scored.sort(key=lambda r: (-r.raw, r.item.code))
     return scored[:limit]
+
+
+def _term_hits(index: ListIndex, body: str) -> list[tuple[int, Term]]:
+    """Every (position, term) found once, longest terms first, then left to right."""
+    hits: dict[tuple[str, str], tuple[int, Term]] = {}
+    for start in range(len(body) - 1):
+        for term in index.terms_by_head.get(body[start:start + 2], ()):
+            if body.startswith(term.text, start):
+                hits.setdefault((term.text, term.item.code), (start, term))
+    return sorted(hits.values(), key=lambda h: (-len(h[1].text), h[0], h[1].item.code))
