@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ REPORT_MIN = 0.5  # weakest evidence that still counts as a described problem
 TRIAGE_BELOW = 0.3  # calibrated confidence under which the station head decides
 EXTRA_MIN = 1.5  # a second problem needs a whole-term hit at least this strong
 MAX_ITEMS = 3
+NAMED_DEPARTMENT_BOOST = 0.8
 LONG_ENOUGH = 10  # a longer message with no chatter cue describes something: never drop it
 
 
@@ -56,7 +58,7 @@ class GridClassifier:
         if is_pure_chatter(folded) or chatter_cues(folded):
             return _chatter(text)
         reading = _read(folded)
-        ranked = rank(self._index, reading.body)
+        ranked = rank(self._index, reading.body, boost=self._named_departments(text))
         if owner_question(folded) and not (ranked and ranked[0].term_hit):
             return _chatter(text)
         weak = not ranked or ranked[0].raw < REPORT_MIN
@@ -77,6 +79,12 @@ class GridClassifier:
         items = self._problems(reading, matches[0])
         return Classification(text=text, intent=Intent.REPORT, decision=Decision.DISPATCH,
                               items=items, candidates=tuple(matches))
+
+    def _named_departments(self, text: str) -> dict[str, float]:
+        """A department the reporter names (``@交警``) tips the balance between close items."""
+        raw = unicodedata.normalize("NFKC", text).lower()
+        return {self._index.department_of_name[m.group(1) or m.group(2)]: NAMED_DEPARTMENT_BOOST
+                for m in self._index.department_re.finditer(raw)}
 
     def _matches(self, ranked: Sequence[Ranked], reading: _Reading,
                  top_score: float) -> list[ItemMatch]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dispatcher.classify.index import ListIndex, Term
@@ -21,7 +22,8 @@ class Ranked:
     term_hit: bool  # at least one whole name/alias was found
 
 
-def rank(index: ListIndex, body: str, *, limit: int = 8) -> list[Ranked]:
+def rank(index: ListIndex, body: str, *, limit: int = 8,
+         boost: Mapping[str, float] | None = None) -> list[Ranked]:
     """Items for a prepared message, strongest first."""
     term_score: dict[int, float] = defaultdict(float)
     evidence: dict[int, list[str]] = defaultdict(list)
@@ -40,7 +42,8 @@ def rank(index: ListIndex, body: str, *, limit: int = 8) -> list[Ranked]:
             gram_score[n] += weight
     scored = [
         Ranked(item=index.items[n],
-               raw=TERM_FACTOR * term_score.get(n, 0.0) + BIGRAM_FACTOR * gram_score.get(n, 0.0),
+               raw=TERM_FACTOR * term_score.get(n, 0.0) + BIGRAM_FACTOR * gram_score.get(n, 0.0)
+               + (boost or {}).get(index.items[n].department, 0.0),
                evidence=tuple(dict.fromkeys(evidence.get(n, ()))), term_hit=n in term_score)
         for n in set(term_score) | set(gram_score)
     ]
