@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
-TEXT = "城隍庙那边文保碑被人刷了广告"
+TEXT = "城隍庙那边文保碑上被人刻了字"
 
 
 @pytest.fixture
@@ -31,18 +31,18 @@ def classify(runner: CliRunner, text: str) -> dict[str, object]:
 
 def test_learn_list_undo_changes_decisions(workdir: Path) -> None:
     runner = CliRunner()
-    assert classify(runner, "城隍庙文保碑又被人刷了广告")["decision"] == "triage"
+    assert classify(runner, "城隍庙文保碑上又被人刻了字")["decision"] == "triage"
     (workdir / "history.csv").write_text(f"text,department,item_code\n{TEXT},文广旅体,\n",
                                          encoding="utf-8")
     learned = runner.invoke(app, ["learn", "history.csv"])
     assert learned.exit_code == 0 and "1 条" in learned.output
-    after = classify(runner, "城隍庙文保碑又被人刷了广告")
+    after = classify(runner, "城隍庙文保碑上又被人刻了字")
     assert after["decision"] == "dispatch"
     assert after["items"][0]["department"] == "wenlv"  # type: ignore[index]
     listing = runner.invoke(app, ["learn", "--list"])
     assert "1\tlearn\twenlv" in listing.output
     assert runner.invoke(app, ["learn", "--undo", "1"]).exit_code == 0
-    assert classify(runner, "城隍庙文保碑又被人刷了广告")["decision"] == "triage"
+    assert classify(runner, "城隍庙文保碑上又被人刻了字")["decision"] == "triage"
     assert runner.invoke(app, ["learn", "--undo", "1"]).exit_code != 0
 
 

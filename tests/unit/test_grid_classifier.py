@@ -78,11 +78,11 @@ def test_two_problems_in_one_message() -> None:
 
 
 def test_learned_example_overrides_department_for_similar_messages() -> None:
-    text = "城隍庙那边文保碑被人刷了广告"
+    text = "城隍庙那边文保碑上被人刻了字"
     learned = GridClassifier(responsibility_list=default_list(), learned=[
         LearnedExample(id=7, text=text, department="wenlv")])
-    result = learned.classify("城隍庙文保碑又被人刷了广告")
+    result = learned.classify("城隍庙文保碑上又被人刻了字")
     assert result.decision is Decision.DISPATCH
     assert result.items[0].department == "wenlv"
     assert "先例#7" in result.items[0].evidence
-    assert classifier().classify("城隍庙文保碑又被人刷了广告").decision is Decision.TRIAGE
+    assert classifier().classify("城隍庙文保碑上又被人刻了字").decision is Decision.TRIAGE
