@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import resource
+import sys
 import time
 from pathlib import Path
 
@@ -52,4 +53,4 @@ def run() -> dict[str, float | int]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(run()))
+    sys.stdout.write(json.dumps(run()) + "\n")

@@ -101,7 +101,7 @@ def classify(text: Annotated[str | None, typer.Argument(help="一条消息")] = 
 
 
 @app.command("eval")
-def eval_command(file: Annotated[Path, typer.Argument(help="带标注的 CSV（text,intent,departments,items）")],
+def eval_command(file: Annotated[Path, typer.Argument(help="带标注的 CSV（text,intent,…）")],
                  json_out: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
                  config: ConfigOption = Path("config.yaml")) -> None:
     """在带标注的消息上评估分类器的准确率。"""

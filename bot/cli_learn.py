@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.settings import Settings
 from dispatcher.classify.learning import LearnedExample
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
-def learn(file: Annotated[Path | None, typer.Argument(help="CSV：text,department[,item_code]")] = None,
-          show: Annotated[bool, typer.Option("--list", help="列出已学习的样例")] = False,
-          undo: Annotated[int | None, typer.Option("--undo", help="撤销一条样例（编号）")] = None,
-          config: Annotated[Path, typer.Option("--config", help="配置文件路径")] = Path("config.yaml")) -> None:
+    from models.learning import LearnedStore
+
+CsvArgument = Annotated[Path | None, typer.Argument(help="CSV：text,department[,item_code]")]
+ConfigOption = Annotated[Path, typer.Option("--config", help="配置文件路径")]
+
+
+def learn(
+    file: CsvArgument = None,
+    show: Annotated[bool, typer.Option("--list", help="列出已学习的样例")] = False,
+    undo: Annotated[int | None, typer.Option("--undo", help="撤销一条样例（编号）")] = None,
+    config: ConfigOption = Path("config.yaml"),
+) -> None:
     """添加带标注的历史案例（12345、数字城管），或列出/撤销已学习的样例。"""
     from bot.cli import fail, settings_from
     from models.learning import LearnedDataError, read_learn_file
@@ -30,8 +40,10 @@ def learn(file: Annotated[Path | None, typer.Argument(help="CSV：text,departmen
         if show:
             for row in store.listing(include_undone=True):
                 state = "已撤销" if row.undone_at else "有效"
-                typer.echo(f"{row.id}\t{row.source}\t{row.department}\t{row.item_code or '-'}\t"
-                           f"{state}\t{row.text}")
+                typer.echo(
+                    f"{row.id}\t{row.source}\t{row.department}\t{row.item_code or '-'}\t"
+                    f"{state}\t{row.text}"
+                )
             return
         if undo is not None:
             if not store.undo(undo, now=now):
@@ -43,7 +55,8 @@ def learn(file: Annotated[Path | None, typer.Argument(help="CSV：text,departmen
             raise fail(f"找不到文件 {file}")
         try:
             with file.open(encoding="utf-8", newline="") as handle:
-                rows = read_learn_file(handle, source=str(file), lst=ListHolder(settings.lists_dir).load())
+                lst = ListHolder(settings.lists_dir).load()
+                rows = read_learn_file(handle, source=str(file), lst=lst)
         except (LearnedDataError, UnicodeDecodeError) as err:
             raise fail(str(err)) from None
         ids = store.add(rows, source="learn", origin=file.name, now=now)
@@ -71,7 +84,7 @@ def learned_examples(settings: Settings) -> list[LearnedExample]:
         engine.dispose()
 
 
-def _open_store(settings: Settings, *, migrate: bool = True):  # type: ignore[no-untyped-def]
+def _open_store(settings: Settings, *, migrate: bool = True) -> tuple[LearnedStore, Engine]:
     from bot.cli import _ensure_sqlite_dir
     from models.base import make_engine, make_session_factory
     from models.learning import LearnedStore

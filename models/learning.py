@@ -33,21 +33,29 @@ class LearnedExampleRow(Base):
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime(timezone=True), nullable=True)
 
     def to_domain(self) -> LearnedExample:
-        return LearnedExample(id=self.id, text=self.text, department=self.department,
-                              item_code=self.item_code, source=self.source)
+        return LearnedExample(
+            id=self.id,
+            text=self.text,
+            department=self.department,
+            item_code=self.item_code,
+            source=self.source,
+        )
 
 
 class LearnedDataError(ValueError):
     """A learn file that cannot be used; nothing of it was stored."""
 
 
-def read_learn_file(lines: Iterable[str], *, source: str,
-                    lst: ResponsibilityList) -> list[tuple[str, str, str | None]]:
+def read_learn_file(
+    lines: Iterable[str], *, source: str, lst: ResponsibilityList
+) -> list[tuple[str, str, str | None]]:
     """``text,department[,item_code]`` rows, all validated before any is stored."""
     reader = csv.DictReader(lines)
     missing = {"text", "department"} - set(reader.fieldnames or ())
     if missing:
-        raise LearnedDataError(f"{source}：缺少列 {'、'.join(sorted(missing))}（需要 text,department[,item_code]）")
+        raise LearnedDataError(
+            f"{source}：缺少列 {'、'.join(sorted(missing))}（需要 text,department[,item_code]）"
+        )
     rows: list[tuple[str, str, str | None]] = []
     for number, row in enumerate(reader, start=2):
         text = (row.get("text") or "").strip()
@@ -55,7 +63,9 @@ def read_learn_file(lines: Iterable[str], *, source: str,
             raise LearnedDataError(f"{source} 第 {number} 行 text：内容为空")
         dept = lst.department_named(row.get("department") or "")
         if dept is None:
-            raise LearnedDataError(f"{source} 第 {number} 行 department：未知部门「{row.get('department')}」")
+            raise LearnedDataError(
+                f"{source} 第 {number} 行 department：未知部门「{row.get('department')}」"
+            )
         code = (row.get("item_code") or "").strip() or None
         if code is not None and lst.item(code) is None:
             raise LearnedDataError(f"{source} 第 {number} 行 item_code：清单中没有事项 {code}")
@@ -69,13 +79,23 @@ class LearnedStore:
     def __init__(self, session_factory: sessionmaker[Any]) -> None:
         self._sessions = session_factory
 
-    def add(self, rows: Sequence[tuple[str, str, str | None]], *, source: str, origin: str,
-            now: datetime) -> list[int]:
+    def add(
+        self,
+        rows: Sequence[tuple[str, str, str | None]],
+        *,
+        source: str,
+        origin: str,
+        now: datetime,
+    ) -> list[int]:
         if source not in SOURCES:
             raise ValueError(f"unknown learned-example source {source!r}")
         with self._sessions.begin() as session:
-            records = [LearnedExampleRow(text=t, department=d, item_code=c, source=source,
-                                         origin=origin, created_at=now) for t, d, c in rows]
+            records = [
+                LearnedExampleRow(
+                    text=t, department=d, item_code=c, source=source, origin=origin, created_at=now
+                )
+                for t, d, c in rows
+            ]
             session.add_all(records)
             session.flush()
             return [r.id for r in records]
@@ -102,7 +122,13 @@ class LearnedStore:
     def version(self) -> tuple[int, int]:
         """Changes whenever an example is added or undone: (active count, highest id)."""
         with self._sessions() as session:
-            active = session.scalar(select(func.count()).select_from(LearnedExampleRow)
-                                    .where(LearnedExampleRow.undone_at.is_(None))) or 0
+            active = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(LearnedExampleRow)
+                    .where(LearnedExampleRow.undone_at.is_(None))
+                )
+                or 0
+            )
             top = session.scalar(select(func.max(LearnedExampleRow.id))) or 0
             return int(active), int(top)

@@ -20,8 +20,10 @@ from dispatcher.lists import ResponsibilityList
 
 # Problem words: without a list match, a message with one of these is still a report
 # (triaged); without any, and short, it is chatter.
-_PROBLEM_RE = re.compile(r"乱|违|占|堵|坏|破|漏|没了|缺|倒|脏|臭|吵|噪|冒|积水|垃圾|摆摊|隐患|危险|"
-                         r"不亮|塌|断|掉|歪|烧|偷|污|投诉|反映|举报")
+_PROBLEM_RE = re.compile(
+    r"乱|违|占|堵|坏|破|漏|没了|缺|倒|脏|臭|吵|噪|冒|积水|垃圾|摆摊|隐患|危险|"
+    r"不亮|塌|断|掉|歪|烧|偷|污|投诉|反映|举报"
+)
 REPORT_MIN = 0.5  # weakest evidence that still counts as a described problem
 TRIAGE_BELOW = 0.3  # calibrated confidence under which the station head decides
 EXTRA_MIN = 1.5  # a second problem needs a whole-term hit at least this strong
@@ -42,8 +44,13 @@ class _Reading:
 class GridClassifier:
     """Intent, ranked items with departments, rules, confidence and triage."""
 
-    def __init__(self, *, responsibility_list: ResponsibilityList,
-                 learned: Sequence[LearnedExample] = (), max_candidates: int = 5) -> None:
+    def __init__(
+        self,
+        *,
+        responsibility_list: ResponsibilityList,
+        learned: Sequence[LearnedExample] = (),
+        max_candidates: int = 5,
+    ) -> None:
         self._list = responsibility_list
         self._index = ListIndex(responsibility_list)
         self._learned = LearnedIndex(learned)
@@ -52,8 +59,9 @@ class GridClassifier:
     def classify(self, text: str) -> Classification:
         command = command_of(text)
         if command is not None:
-            return Classification(text=text, intent=Intent.COMMAND, decision=Decision.IGNORE,
-                                  command=command)
+            return Classification(
+                text=text, intent=Intent.COMMAND, decision=Decision.IGNORE, command=command
+            )
         folded = correct(fold(text))
         if is_pure_chatter(folded) or chatter_cues(folded):
             return _chatter(text)
@@ -77,17 +85,25 @@ class GridClassifier:
         if confidence < TRIAGE_BELOW:
             return _triage(text, matches)
         items = self._problems(reading, matches[0])
-        return Classification(text=text, intent=Intent.REPORT, decision=Decision.DISPATCH,
-                              items=items, candidates=tuple(matches))
+        return Classification(
+            text=text,
+            intent=Intent.REPORT,
+            decision=Decision.DISPATCH,
+            items=items,
+            candidates=tuple(matches),
+        )
 
     def _named_departments(self, text: str) -> dict[str, float]:
         """A department the reporter names (``@交警``) tips the balance between close items."""
         raw = unicodedata.normalize("NFKC", text).lower()
-        return {self._index.department_of_name[m.group(1) or m.group(2)]: NAMED_DEPARTMENT_BOOST
-                for m in self._index.department_re.finditer(raw)}
+        return {
+            self._index.department_of_name[m.group(1) or m.group(2)]: NAMED_DEPARTMENT_BOOST
+            for m in self._index.department_re.finditer(raw)
+        }
 
-    def _matches(self, ranked: Sequence[Ranked], reading: _Reading,
-                 top_score: float) -> list[ItemMatch]:
+    def _matches(
+        self, ranked: Sequence[Ranked], reading: _Reading, top_score: float
+    ) -> list[ItemMatch]:
         out: list[ItemMatch] = []
         seen: set[str] = set()
         for r in ranked:
@@ -99,8 +115,11 @@ class GridClassifier:
             words = _evidence(r, reading)
             evidence = tuple(dict.fromkeys(e for e in (*words, cue, place_cue) if e))
             score = top_score * r.raw / max(ranked[0].raw, 1e-9)
-            out.append(ItemMatch(item=item, score=round(score, 3), evidence=evidence,
-                                 department=department))
+            out.append(
+                ItemMatch(
+                    item=item, score=round(score, 3), evidence=evidence, department=department
+                )
+            )
             if len(out) >= self._max_candidates:
                 break
         return out
@@ -114,8 +133,11 @@ class GridClassifier:
         found: list[ItemMatch] = []
         for clause in clauses(reading.folded):
             part = _read(clause)
-            ranked = [r for r in rank(self._index, part.body, limit=2)
-                      if r.term_hit and r.raw >= EXTRA_MIN]
+            ranked = [
+                r
+                for r in rank(self._index, part.body, limit=2)
+                if r.term_hit and r.raw >= EXTRA_MIN
+            ]
             if not ranked:
                 continue
             match = self._matches(ranked[:1], part, calibrate(ranked))[0]
@@ -140,7 +162,9 @@ def _evidence(ranked: Ranked, reading: _Reading) -> list[str]:
         source = next((c for s, c in reading.cues.items() if term in s or s in term), None)
         words.append(source or term)
     if not words:
-        names = set().union(*(bigrams(prepare(n)) for n in (ranked.item.name, *ranked.item.aliases)))
+        names = set().union(
+            *(bigrams(prepare(n)) for n in (ranked.item.name, *ranked.item.aliases))
+        )
         words = [c for s, c in reading.cues.items() if bigrams(s) & names]
     return words
 
@@ -166,8 +190,9 @@ def calibrate(ranked: Sequence[Ranked]) -> float:
 
 
 def _triage(text: str, candidates: Sequence[ItemMatch]) -> Classification:
-    return Classification(text=text, intent=Intent.REPORT, decision=Decision.TRIAGE,
-                          candidates=tuple(candidates))
+    return Classification(
+        text=text, intent=Intent.REPORT, decision=Decision.TRIAGE, candidates=tuple(candidates)
+    )
 
 
 def _chatter(text: str) -> Classification:

@@ -44,11 +44,15 @@ class ListIndex:
         # Department names people type ("@交警", "喊社区来"): who the reporter thinks owns it.
         # Only a name used *as a department* counts: "城东社区2组" is a place, "找社区" is not.
         self.department_of_name = {
-            name.lower(): dept.id for dept in responsibility_list.departments.values()
-            for name in (dept.name, *dept.short_names) if len(name) >= 2}
+            name.lower(): dept.id
+            for dept in responsibility_list.departments.values()
+            for name in (dept.name, *dept.short_names)
+            if len(name) >= 2
+        }
         names = "|".join(sorted(map(re.escape, self.department_of_name), key=len, reverse=True))
         self.department_re = re.compile(
-            rf"(?:@|找|喊|叫|请|通知)({names})|({names})(?:来|那边|的同志|处理|管)")
+            rf"(?:@|找|喊|叫|请|通知)({names})|({names})(?:来|那边|的同志|处理|管)"
+        )
         self.position = {item.code: n for n, item in enumerate(self.items)}
         # Terms by their first two characters: a message is scanned once, not once per term.
         self.terms_by_head: dict[str, list[Term]] = defaultdict(list)
@@ -65,8 +69,11 @@ class ListIndex:
                 if len(term) >= MIN_TERM:
                     owners[term].add(item.code)
         by_code = {item.code: item for item in items}
-        terms = [Term(text=t, item=by_code[code], weight=len(t) / len(codes))
-                 for t, codes in owners.items() for code in sorted(codes)]
+        terms = [
+            Term(text=t, item=by_code[code], weight=len(t) / len(codes))
+            for t, codes in owners.items()
+            for code in sorted(codes)
+        ]
         return sorted(terms, key=lambda t: (-len(t.text), t.item.code))
 
     @staticmethod

@@ -39,10 +39,18 @@ class Precedent:
             return None
         if match is None or (item is not None and item.code != match.item.code):
             assert item is not None
-            return ItemMatch(item=item, score=self.similarity, evidence=(cue,),
-                             department=self.example.department)
-        return replace(match, department=self.example.department, score=max(match.score, self.similarity),
-                       evidence=(*match.evidence, cue))
+            return ItemMatch(
+                item=item,
+                score=self.similarity,
+                evidence=(cue,),
+                department=self.example.department,
+            )
+        return replace(
+            match,
+            department=self.example.department,
+            score=max(match.score, self.similarity),
+            evidence=(*match.evidence, cue),
+        )
 
 
 class LearnedIndex:

@@ -32,8 +32,9 @@ def classify(runner: CliRunner, text: str) -> dict[str, object]:
 def test_learn_list_undo_changes_decisions(workdir: Path) -> None:
     runner = CliRunner()
     assert classify(runner, "城隍庙文保碑上又被人刻了字")["decision"] == "triage"
-    (workdir / "history.csv").write_text(f"text,department,item_code\n{TEXT},文广旅体,\n",
-                                         encoding="utf-8")
+    (workdir / "history.csv").write_text(
+        f"text,department,item_code\n{TEXT},文广旅体,\n", encoding="utf-8"
+    )
     learned = runner.invoke(app, ["learn", "history.csv"])
     assert learned.exit_code == 0 and "1 条" in learned.output
     after = classify(runner, "城隍庙文保碑上又被人刻了字")
@@ -48,8 +49,9 @@ def test_learn_list_undo_changes_decisions(workdir: Path) -> None:
 
 def test_bad_row_stores_nothing(workdir: Path) -> None:
     runner = CliRunner()
-    (workdir / "bad.csv").write_text(f"text,department\n{TEXT},文广旅体\n另一条,火星局\n",
-                                     encoding="utf-8")
+    (workdir / "bad.csv").write_text(
+        f"text,department\n{TEXT},文广旅体\n另一条,火星局\n", encoding="utf-8"
+    )
     result = runner.invoke(app, ["learn", "bad.csv"])
     assert result.exit_code != 0
     assert "第 3 行" in result.output and "火星局" in result.output
@@ -60,6 +62,14 @@ def test_eval_json_reports_every_metric(workdir: Path) -> None:
     result = CliRunner().invoke(app, ["eval", str(ROOT / "tests/data/devset.csv"), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    for key in ("intent_accuracy", "department_top1", "department_top3", "item_top1",
-                "multi_problem_recall", "triage_rate", "dispatched_accuracy", "confusion_pairs"):
+    for key in (
+        "intent_accuracy",
+        "department_top1",
+        "department_top3",
+        "item_top1",
+        "multi_problem_recall",
+        "triage_rate",
+        "dispatched_accuracy",
+        "confusion_pairs",
+    ):
         assert key in report

@@ -40,7 +40,9 @@ def test_no_regression() -> None:
     assert metric("triage_rate") <= 0.10
 
 
-@pytest.mark.xfail(strict=True, reason="issue 4 bar not reached yet: department top-1 is below 0.95")
+@pytest.mark.xfail(
+    strict=True, reason="issue 4 bar not reached yet: department top-1 is below 0.95"
+)
 def test_quality_bar() -> None:
     assert metric("intent_accuracy") >= 0.97
     assert metric("department_top1") >= 0.95

@@ -27,19 +27,33 @@ def classifier() -> GridClassifier:
     return GridClassifier(responsibility_list=default_list())
 
 
-@pytest.mark.parametrize("text", ["收到", "好的👍", "[图片]", "辛苦了🙏", "早上好",
-                                  "明天下午2点在社区开会，请各位准时参加",
-                                  "@所有人 本周五前上报走访台账",
-                                  "上次那个井盖的事情处理得不错，谢谢城管"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "收到",
+        "好的👍",
+        "[图片]",
+        "辛苦了🙏",
+        "早上好",
+        "明天下午2点在社区开会，请各位准时参加",
+        "@所有人 本周五前上报走访台账",
+        "上次那个井盖的事情处理得不错，谢谢城管",
+    ],
+)
 def test_chatter_opens_nothing(text: str) -> None:
     result = classifier().classify(text)
     assert (result.intent, result.decision, result.items) == (Intent.CHATTER, Decision.IGNORE, ())
 
 
-@pytest.mark.parametrize(("text", "verb"), [("A0015收到，我们马上派人过去处理", Verb.CLAIM),
-                                            ("A0021和A0019是同一件事，合并", Verb.MERGE),
-                                            ("#A0020 还没清，垃圾还在那", Verb.REOPEN),
-                                            ("这个我们认领了", Verb.CLAIM)])
+@pytest.mark.parametrize(
+    ("text", "verb"),
+    [
+        ("A0015收到，我们马上派人过去处理", Verb.CLAIM),
+        ("A0021和A0019是同一件事，合并", Verb.MERGE),
+        ("#A0020 还没清，垃圾还在那", Verb.REOPEN),
+        ("这个我们认领了", Verb.CLAIM),
+    ],
+)
 def test_commands_are_recognised(text: str, verb: Verb) -> None:
     result = classifier().classify(text)
     assert result.intent is Intent.COMMAND and result.command is not None
@@ -55,11 +69,14 @@ def test_report_cites_its_evidence() -> None:
     assert 0.0 < first.score <= 1.0
 
 
-@pytest.mark.parametrize(("text", "item", "dept"), [
-    ("城东路40号门口电力井盖松动，踩上去晃", "电力井盖", "gongdian"),
-    ("人民路与南雷路交叉口一个井该缺了，车开过去咣当咣当响", "污水井盖", "shuiwu"),
-    ("3幢楼下那个盖子又没了晚上差点踩进去", "污水井盖", "wuye"),
-])
+@pytest.mark.parametrize(
+    ("text", "item", "dept"),
+    [
+        ("城东路40号门口电力井盖松动，踩上去晃", "电力井盖", "gongdian"),
+        ("人民路与南雷路交叉口一个井该缺了，车开过去咣当咣当响", "污水井盖", "shuiwu"),
+        ("3幢楼下那个盖子又没了晚上差点踩进去", "污水井盖", "wuye"),
+    ],
+)
 def test_whose_manhole_cover(text: str, item: str, dept: str) -> None:
     top = [*classifier().classify(text).items, *classifier().classify(text).candidates][0]
     assert (top.item.name, top.department) == (item, dept)
@@ -79,8 +96,10 @@ def test_two_problems_in_one_message() -> None:
 
 def test_learned_example_overrides_department_for_similar_messages() -> None:
     text = "城隍庙那边文保碑上被人刻了字"
-    learned = GridClassifier(responsibility_list=default_list(), learned=[
-        LearnedExample(id=7, text=text, department="wenlv")])
+    learned = GridClassifier(
+        responsibility_list=default_list(),
+        learned=[LearnedExample(id=7, text=text, department="wenlv")],
+    )
     result = learned.classify("城隍庙文保碑上又被人刻了字")
     assert result.decision is Decision.DISPATCH
     assert result.items[0].department == "wenlv"
