@@ -54,9 +54,9 @@ class RuleNote:
 
 def refine_item(item: Item, body: str, lst: ResponsibilityList) -> tuple[Item, str | None]:
     """A more exact sibling item for well-known confusions, with the cue that decided."""
-    if _COVER_RE.search(body) and ("井盖" in item.name or "箅子" in item.name or "盖" in body):
-        if "井盖" in item.name or "箅子" in item.name:
-            return _cover_item(item, body, lst)
+    # Any cover-like item ("沟槽盖板" too) defers to the owner the message states.
+    if _COVER_RE.search(body) and ("盖" in item.name or "箅子" in item.name):
+        return _cover_item(item, body, lst)
     return item, None
 
 
