@@ -15,14 +15,16 @@ from sqlalchemy.orm import sessionmaker
 from bot.calendar_source import build_working_calendar
 from bot.channels.base import Sender
 from bot.inbox import Inbox
+from bot.llm_opinion import ChatOpinion, LlmSettings
 from bot.org_config import build_organisation
 from bot.outbox import ConsoleSender, OutboxWorker
 from bot.settings import Settings
 from dispatcher.classification import Classifier
+from dispatcher.classify.classifier import GridClassifier
 from dispatcher.classify.learning import LearnedExample
+from dispatcher.classify.second_opinion import WithSecondOpinion
 from dispatcher.clock import Clock
 from dispatcher.desk import Desk
-from dispatcher.classify.classifier import GridClassifier
 from dispatcher.lists import ResponsibilityList
 from dispatcher.ticket_clock import CalendarTimers
 from dispatcher.timing import TimerPolicy
@@ -67,7 +69,12 @@ class ClassifierHolder:
 
 def build_classifier(lst: ResponsibilityList,
                      learned: Sequence[LearnedExample] = ()) -> Classifier:
-    return GridClassifier(responsibility_list=lst, learned=learned)
+    """The classifier; with a second opinion only when ``GRIDBOT_LLM_BASE_URL`` is set."""
+    classifier: Classifier = GridClassifier(responsibility_list=lst, learned=learned)
+    llm = LlmSettings.from_env()
+    if llm is None:
+        return classifier
+    return WithSecondOpinion(classifier=classifier, opinion=ChatOpinion(llm))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -25,7 +25,7 @@ _PROBLEM_RE = re.compile(
     r"不亮|塌|断|掉|歪|烧|偷|污|投诉|反映|举报"
 )
 REPORT_MIN = 0.5  # weakest evidence that still counts as a described problem
-TRIAGE_BELOW = 0.3  # calibrated confidence under which the station head decides
+TRIAGE_BELOW = 0.4  # calibrated confidence under which the station head decides
 EXTRA_MIN = 1.5  # a second problem needs a whole-term hit at least this strong
 MAX_ITEMS = 3
 NAMED_DEPARTMENT_BOOST = 0.8
