@@ -79,6 +79,7 @@ def classify(text: Annotated[str | None, typer.Argument(help="一条消息")] = 
              file: Annotated[Path | None, typer.Option("--file", help="每行一条消息")] = None,
              config: ConfigOption = Path("config.yaml")) -> None:
     """对一条消息（或文件中的每一行）分类。"""
+    from bot.cli_learn import learned_examples
     from bot.services import load_classifier
 
     settings = settings_from(config)
@@ -87,7 +88,7 @@ def classify(text: Annotated[str | None, typer.Argument(help="一条消息")] = 
     if file is not None and not file.is_file():
         raise fail(f"找不到文件 {file}")
     texts = file.read_text(encoding="utf-8").splitlines() if file else [text or ""]
-    classifier = load_classifier(settings)
+    classifier = load_classifier(settings, learned_examples(settings))
     for line in texts:
         if not line.strip():
             continue
@@ -100,10 +101,11 @@ def classify(text: Annotated[str | None, typer.Argument(help="一条消息")] = 
 
 
 @app.command("eval")
-def eval_command(file: Annotated[Path, typer.Argument(help="带标注的 CSV（text,intent,departments,items）")],
+def eval_command(file: Annotated[Path, typer.Argument(help="带标注的 CSV（text,intent,…）")],
                  json_out: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
                  config: ConfigOption = Path("config.yaml")) -> None:
     """在带标注的消息上评估分类器的准确率。"""
+    from bot.cli_learn import learned_examples
     from bot.services import load_classifier
     from dispatcher.evaluation import LabelledDataError, evaluate, read_labelled
 
@@ -115,7 +117,7 @@ def eval_command(file: Annotated[Path, typer.Argument(help="带标注的 CSV（t
             rows = read_labelled(handle, source=str(file))
     except (LabelledDataError, UnicodeDecodeError) as err:
         raise fail(str(err)) from None
-    report = evaluate(load_classifier(settings), rows)
+    report = evaluate(load_classifier(settings, learned_examples(settings)), rows)
     if json_out:
         typer.echo(json.dumps(report, ensure_ascii=False))
         return
@@ -163,9 +165,11 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 
 def _mount_lists() -> None:
+    from bot.cli_learn import learn
     from bot.cli_lists import lists_app
 
     app.add_typer(lists_app, name="lists")
+    app.command("learn")(learn)
 
 
 _mount_lists()

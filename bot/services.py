@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,36 +15,66 @@ from sqlalchemy.orm import sessionmaker
 from bot.calendar_source import build_working_calendar
 from bot.channels.base import Sender
 from bot.inbox import Inbox
+from bot.llm_opinion import ChatOpinion, LlmSettings
 from bot.org_config import build_organisation
 from bot.outbox import ConsoleSender, OutboxWorker
 from bot.settings import Settings
 from dispatcher.classification import Classifier
+from dispatcher.classify.classifier import GridClassifier
+from dispatcher.classify.learning import LearnedExample
+from dispatcher.classify.second_opinion import WithSecondOpinion
 from dispatcher.clock import Clock
 from dispatcher.desk import Desk
-from dispatcher.classify.classifier import GridClassifier
 from dispatcher.lists import ResponsibilityList
 from dispatcher.ticket_clock import CalendarTimers
 from dispatcher.timing import TimerPolicy
 from models.base import make_engine, make_session_factory
+from models.learning import LearnedStore
 from models.lists import ListHolder
 from models.uow import SqlUnitOfWork
 
 
 class ClassifierHolder:
-    """The classifier for the current list; rebuilt when the list is reloaded."""
+    """The classifier for the current list and learned examples; rebuilt when either changes.
+
+    Learned examples may be added by another process (``gridbot learn``), so their version is
+    re-read at most every ``recheck_seconds``; ``invalidate()`` forces it (a ruling just made).
+    """
 
     def __init__(self, lists: ListHolder,
-                 build: Callable[[ResponsibilityList], Classifier]) -> None:
+                 build: Callable[[ResponsibilityList, Sequence[LearnedExample]], Classifier],
+                 learned: LearnedStore | None = None, recheck_seconds: float = 10.0) -> None:
         self._lists = lists
         self._build = build
-        self._for: ResponsibilityList | None = None
+        self._learned = learned
+        self._recheck = recheck_seconds
+        self._for: tuple[ResponsibilityList, tuple[int, int]] | None = None
+        self._checked_at = -math.inf
+        self._version = (0, 0)
         self._classifier: Classifier | None = None
+
+    def invalidate(self) -> None:
+        self._checked_at = -math.inf
 
     def current(self) -> Classifier:
         lst = self._lists.current
-        if self._classifier is None or self._for is not lst:
-            self._classifier, self._for = self._build(lst), lst
+        if self._learned is not None and time.monotonic() - self._checked_at >= self._recheck:
+            self._version, self._checked_at = self._learned.version(), time.monotonic()
+        key = (lst, self._version)
+        if self._classifier is None or self._for != key:
+            examples = self._learned.active() if self._learned is not None else ()
+            self._classifier, self._for = self._build(lst, examples), key
         return self._classifier
+
+
+def build_classifier(lst: ResponsibilityList,
+                     learned: Sequence[LearnedExample] = ()) -> Classifier:
+    """The classifier; with a second opinion only when ``GRIDBOT_LLM_BASE_URL`` is set."""
+    classifier: Classifier = GridClassifier(responsibility_list=lst, learned=learned)
+    llm = LlmSettings.from_env()
+    if llm is None:
+        return classifier
+    return WithSecondOpinion(classifier=classifier, opinion=ChatOpinion(llm))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,7 +101,7 @@ def build_services(settings: Settings, *, clock: Clock, engine: Engine | None = 
     factory = make_session_factory(engine)
     lists = ListHolder(settings.lists_dir)
     lists.load()
-    classifiers = ClassifierHolder(lists, lambda lst: GridClassifier(responsibility_list=lst))
+    classifiers = ClassifierHolder(lists, build_classifier, learned=LearnedStore(factory))
     calendar = build_working_calendar(settings.calendar,
                                       today=(today or clock.now()).astimezone(settings.tz).date())
     timers = CalendarTimers(calendar=calendar, policy=TimerPolicy())
@@ -97,7 +129,7 @@ def make_router(settings: Settings) -> Callable[[str], str]:
     return route
 
 
-def load_classifier(settings: Settings) -> Classifier:
-    """The classifier for the configured list, without a database (``gridbot classify``)."""
+def load_classifier(settings: Settings, learned: Sequence[LearnedExample] = ()) -> Classifier:
+    """The classifier for the configured list (``gridbot classify``, ``gridbot eval``)."""
     lists = ListHolder(settings.lists_dir)
-    return GridClassifier(responsibility_list=lists.load())
+    return build_classifier(lists.load(), learned)

@@ -38,13 +38,18 @@ def read_labelled(lines: Iterable[str], *, source: str = "文件") -> list[Label
     for number, row in enumerate(reader, start=2):
         intent = (row.get("intent") or "").strip()
         if intent not in _INTENTS:
-            raise LabelledDataError(f"{source} 第 {number} 行 intent：「{intent}」应为 report/command/chatter")
+            raise LabelledDataError(
+                f"{source} 第 {number} 行 intent：「{intent}」应为 report/command/chatter"
+            )
         depts = _split(row.get("departments"))
         items = _split(row.get("items"))
         if intent == Intent.REPORT and not depts:
             raise LabelledDataError(f"{source} 第 {number} 行 departments：报告必须标注部门")
-        rows.append(LabelledMessage(text=row.get("text") or "", intent=Intent(intent),
-                                    departments=depts, items=items))
+        rows.append(
+            LabelledMessage(
+                text=row.get("text") or "", intent=Intent(intent), departments=depts, items=items
+            )
+        )
     return rows
 
 
@@ -67,7 +72,8 @@ def evaluate(classifier: Classifier, rows: Sequence[LabelledMessage]) -> dict[st
     for row in rows:
         _score_row(tally, row, classifier.classify(row.text))
     return {
-        "messages": len(rows), "reports": tally.counts["reports"],
+        "messages": len(rows),
+        "reports": tally.counts["reports"],
         "intent_accuracy": tally.ratio("intent_ok", "messages"),
         "department_top1": tally.ratio("dept_top1", "reports"),
         "department_top3": tally.ratio("dept_top3", "reports"),
@@ -76,8 +82,10 @@ def evaluate(classifier: Classifier, rows: Sequence[LabelledMessage]) -> dict[st
         "triage_rate": tally.ratio("triage", "reports"),
         "dispatched_accuracy": tally.ratio("dispatched_ok", "dispatched"),
         "chatter_ticket_rate": tally.ratio("chatter_ticket", "chatter"),
-        "confusion_pairs": [{"expected": e, "predicted": p, "count": n}
-                            for (e, p), n in tally.confusions.most_common(15)],
+        "confusion_pairs": [
+            {"expected": e, "predicted": p, "count": n}
+            for (e, p), n in tally.confusions.most_common(15)
+        ],
     }
 
 

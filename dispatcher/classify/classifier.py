@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -19,12 +20,15 @@ from dispatcher.lists import ResponsibilityList
 
 # Problem words: without a list match, a message with one of these is still a report
 # (triaged); without any, and short, it is chatter.
-_PROBLEM_RE = re.compile(r"乱|违|占|堵|坏|破|漏|没了|缺|倒|脏|臭|吵|噪|冒|积水|垃圾|摆摊|隐患|危险|"
-                         r"不亮|塌|断|掉|歪|烧|偷|污|投诉|反映|举报")
+_PROBLEM_RE = re.compile(
+    r"乱|违|占|堵|坏|破|漏|没了|缺|倒|脏|臭|吵|噪|冒|积水|垃圾|摆摊|隐患|危险|"
+    r"不亮|塌|断|掉|歪|烧|偷|污|投诉|反映|举报"
+)
 REPORT_MIN = 0.5  # weakest evidence that still counts as a described problem
-TRIAGE_BELOW = 0.3  # calibrated confidence under which the station head decides
+TRIAGE_BELOW = 0.4  # calibrated confidence under which the station head decides
 EXTRA_MIN = 1.5  # a second problem needs a whole-term hit at least this strong
 MAX_ITEMS = 3
+NAMED_DEPARTMENT_BOOST = 0.8
 LONG_ENOUGH = 10  # a longer message with no chatter cue describes something: never drop it
 
 
@@ -40,8 +44,13 @@ class _Reading:
 class GridClassifier:
     """Intent, ranked items with departments, rules, confidence and triage."""
 
-    def __init__(self, *, responsibility_list: ResponsibilityList,
-                 learned: Sequence[LearnedExample] = (), max_candidates: int = 5) -> None:
+    def __init__(
+        self,
+        *,
+        responsibility_list: ResponsibilityList,
+        learned: Sequence[LearnedExample] = (),
+        max_candidates: int = 5,
+    ) -> None:
         self._list = responsibility_list
         self._index = ListIndex(responsibility_list)
         self._learned = LearnedIndex(learned)
@@ -50,33 +59,51 @@ class GridClassifier:
     def classify(self, text: str) -> Classification:
         command = command_of(text)
         if command is not None:
-            return Classification(text=text, intent=Intent.COMMAND, decision=Decision.IGNORE,
-                                  command=command)
+            return Classification(
+                text=text, intent=Intent.COMMAND, decision=Decision.IGNORE, command=command
+            )
         folded = correct(fold(text))
         if is_pure_chatter(folded) or chatter_cues(folded):
             return _chatter(text)
         reading = _read(folded)
-        ranked = rank(self._index, reading.body)
+        ranked = rank(self._index, reading.body, boost=self._named_departments(text))
         if owner_question(folded) and not (ranked and ranked[0].term_hit):
             return _chatter(text)
-        if not ranked or ranked[0].raw < REPORT_MIN:
-            if _PROBLEM_RE.search(folded) or len(prepare(text)) >= LONG_ENOUGH:
-                return _triage(text, self._matches(ranked, reading, 0.1))
-            return _chatter(text)
-        confidence = calibrate(ranked)
+        weak = not ranked or ranked[0].raw < REPORT_MIN
+        confidence = 0.1 if weak else calibrate(ranked)
         matches = self._matches(ranked, reading, confidence)
         precedent = self._learned.nearest(prepare(text))
         if precedent is not None:
-            matches = [precedent.apply(matches[0]), *matches[1:]]
-            confidence = max(confidence, precedent.similarity)
+            followed = precedent.apply(matches[0] if matches else None, self._list)
+            if followed is not None:
+                matches = [followed, *(m for m in matches if m.item.code != followed.item.code)]
+                confidence, weak = max(confidence, precedent.similarity), False
+        if weak:
+            if _PROBLEM_RE.search(folded) or len(prepare(text)) >= LONG_ENOUGH:
+                return _triage(text, matches)
+            return _chatter(text)
         if confidence < TRIAGE_BELOW:
             return _triage(text, matches)
-        items = (matches[0], *self._extra_problems(reading, matches[0]))
-        return Classification(text=text, intent=Intent.REPORT, decision=Decision.DISPATCH,
-                              items=items, candidates=tuple(matches))
+        items = self._problems(reading, matches[0])
+        return Classification(
+            text=text,
+            intent=Intent.REPORT,
+            decision=Decision.DISPATCH,
+            items=items,
+            candidates=tuple(matches),
+        )
 
-    def _matches(self, ranked: Sequence[Ranked], reading: _Reading,
-                 top_score: float) -> list[ItemMatch]:
+    def _named_departments(self, text: str) -> dict[str, float]:
+        """A department the reporter names (``@交警``) tips the balance between close items."""
+        raw = unicodedata.normalize("NFKC", text).lower()
+        return {
+            self._index.department_of_name[m.group(1) or m.group(2)]: NAMED_DEPARTMENT_BOOST
+            for m in self._index.department_re.finditer(raw)
+        }
+
+    def _matches(
+        self, ranked: Sequence[Ranked], reading: _Reading, top_score: float
+    ) -> list[ItemMatch]:
         out: list[ItemMatch] = []
         seen: set[str] = set()
         for r in ranked:
@@ -88,25 +115,39 @@ class GridClassifier:
             words = _evidence(r, reading)
             evidence = tuple(dict.fromkeys(e for e in (*words, cue, place_cue) if e))
             score = top_score * r.raw / max(ranked[0].raw, 1e-9)
-            out.append(ItemMatch(item=item, score=round(score, 3), evidence=evidence,
-                                 department=department))
+            out.append(
+                ItemMatch(
+                    item=item, score=round(score, 3), evidence=evidence, department=department
+                )
+            )
             if len(out) >= self._max_candidates:
                 break
         return out
 
-    def _extra_problems(self, reading: _Reading, first: ItemMatch) -> list[ItemMatch]:
-        """A second or third problem: a clause whose own best item is a different problem."""
-        chosen = [first]
+    def _problems(self, reading: _Reading, first: ItemMatch) -> tuple[ItemMatch, ...]:
+        """One item per problem, in the order the message tells them.
+
+        Each clause is ranked on its own; a clause whose best item is a different problem
+        (different item, no shared evidence) is a problem of its own.
+        """
+        found: list[ItemMatch] = []
         for clause in clauses(reading.folded):
             part = _read(clause)
-            ranked = [r for r in rank(self._index, part.body, limit=2)
-                      if r.term_hit and r.raw >= EXTRA_MIN]
+            ranked = [
+                r
+                for r in rank(self._index, part.body, limit=2)
+                if r.term_hit and r.raw >= EXTRA_MIN
+            ]
             if not ranked:
                 continue
             match = self._matches(ranked[:1], part, calibrate(ranked))[0]
-            if all(_distinct(match, c) for c in chosen):
-                chosen.append(match)
-        return chosen[1:MAX_ITEMS]
+            if all(_distinct(match, c) for c in found):
+                found.append(match)
+        if len(found) < 2:
+            return (first,)
+        if all(_distinct(first, c) for c in found):
+            found.insert(0, first)
+        return tuple(found[:MAX_ITEMS])
 
 
 def _read(folded: str) -> _Reading:
@@ -121,7 +162,9 @@ def _evidence(ranked: Ranked, reading: _Reading) -> list[str]:
         source = next((c for s, c in reading.cues.items() if term in s or s in term), None)
         words.append(source or term)
     if not words:
-        names = set().union(*(bigrams(prepare(n)) for n in (ranked.item.name, *ranked.item.aliases)))
+        names = set().union(
+            *(bigrams(prepare(n)) for n in (ranked.item.name, *ranked.item.aliases))
+        )
         words = [c for s, c in reading.cues.items() if bigrams(s) & names]
     return words
 
@@ -147,8 +190,9 @@ def calibrate(ranked: Sequence[Ranked]) -> float:
 
 
 def _triage(text: str, candidates: Sequence[ItemMatch]) -> Classification:
-    return Classification(text=text, intent=Intent.REPORT, decision=Decision.TRIAGE,
-                          candidates=tuple(candidates))
+    return Classification(
+        text=text, intent=Intent.REPORT, decision=Decision.TRIAGE, candidates=tuple(candidates)
+    )
 
 
 def _chatter(text: str) -> Classification:

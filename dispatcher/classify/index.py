@@ -8,6 +8,7 @@ the list (a bigram used by one item says more than one used by forty).
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -40,6 +41,23 @@ class ListIndex:
         self.list = responsibility_list
         self.items = responsibility_list.items
         self.terms = self._build_terms(self.items)
+        # Department names people type ("@交警", "喊社区来"): who the reporter thinks owns it.
+        # Only a name used *as a department* counts: "城东社区2组" is a place, "找社区" is not.
+        self.department_of_name = {
+            name.lower(): dept.id
+            for dept in responsibility_list.departments.values()
+            for name in (dept.name, *dept.short_names)
+            if len(name) >= 2
+        }
+        names = "|".join(sorted(map(re.escape, self.department_of_name), key=len, reverse=True))
+        self.department_re = re.compile(
+            rf"(?:@|找|喊|叫|请|通知)({names})|({names})(?:来|那边|的同志|处理|管)"
+        )
+        self.position = {item.code: n for n, item in enumerate(self.items)}
+        # Terms by their first two characters: a message is scanned once, not once per term.
+        self.terms_by_head: dict[str, list[Term]] = defaultdict(list)
+        for term in self.terms:
+            self.terms_by_head[term.text[:2]].append(term)
         self.bigram_postings = self._build_bigrams(self.items)
 
     @staticmethod
@@ -51,8 +69,11 @@ class ListIndex:
                 if len(term) >= MIN_TERM:
                     owners[term].add(item.code)
         by_code = {item.code: item for item in items}
-        terms = [Term(text=t, item=by_code[code], weight=len(t) / len(codes))
-                 for t, codes in owners.items() for code in sorted(codes)]
+        terms = [
+            Term(text=t, item=by_code[code], weight=len(t) / len(codes))
+            for t, codes in owners.items()
+            for code in sorted(codes)
+        ]
         return sorted(terms, key=lambda t: (-len(t.text), t.item.code))
 
     @staticmethod

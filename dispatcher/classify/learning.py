@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from dispatcher.classification import ItemMatch
 from dispatcher.classify.index import prepare
 from dispatcher.classify.text import bigrams
+from dispatcher.lists import ResponsibilityList
 
 SIMILAR_ENOUGH = 0.6
 
@@ -30,10 +31,26 @@ class Precedent:
     example: LearnedExample
     similarity: float
 
-    def apply(self, match: ItemMatch) -> ItemMatch:
+    def apply(self, match: ItemMatch | None, lst: ResponsibilityList) -> ItemMatch | None:
+        """The ranked match re-routed (and re-itemed when the example names an item)."""
         cue = f"先例#{self.example.id}"
-        return replace(match, department=self.example.department,
-                       evidence=(*match.evidence, cue))
+        item = lst.item(self.example.item_code) if self.example.item_code else None
+        if item is None and match is None:
+            return None
+        if match is None or (item is not None and item.code != match.item.code):
+            assert item is not None
+            return ItemMatch(
+                item=item,
+                score=self.similarity,
+                evidence=(cue,),
+                department=self.example.department,
+            )
+        return replace(
+            match,
+            department=self.example.department,
+            score=max(match.score, self.similarity),
+            evidence=(*match.evidence, cue),
+        )
 
 
 class LearnedIndex:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dispatcher.classify.index import ListIndex
+from dispatcher.classify.index import ListIndex, Term
 from dispatcher.classify.text import bigrams
 from dispatcher.lists import Item
 
@@ -21,18 +22,16 @@ class Ranked:
     term_hit: bool  # at least one whole name/alias was found
 
 
-def rank(index: ListIndex, body: str, *, limit: int = 8) -> list[Ranked]:
+def rank(
+    index: ListIndex, body: str, *, limit: int = 8, boost: Mapping[str, float] | None = None
+) -> list[Ranked]:
     """Items for a prepared message, strongest first."""
     term_score: dict[int, float] = defaultdict(float)
     evidence: dict[int, list[str]] = defaultdict(list)
-    positions = {item.code: n for n, item in enumerate(index.items)}
     covered = [False] * len(body)
-    for term in index.terms:
-        start = body.find(term.text)
-        if start < 0:
-            continue
-        n = positions[term.item.code]
-        fresh = not all(covered[start:start + len(term.text)])
+    for start, term in _term_hits(index, body):
+        n = index.position[term.item.code]
+        fresh = not all(covered[start : start + len(term.text)])
         # A term inside a longer, already matched term counts little: "井盖" in "电力井盖".
         term_score[n] += term.weight * (1.0 if fresh else 0.3)
         evidence[n].append(term.text)
@@ -43,10 +42,25 @@ def rank(index: ListIndex, body: str, *, limit: int = 8) -> list[Ranked]:
         for n, weight in index.bigram_postings.get(gram, ()):
             gram_score[n] += weight
     scored = [
-        Ranked(item=index.items[n],
-               raw=TERM_FACTOR * term_score.get(n, 0.0) + BIGRAM_FACTOR * gram_score.get(n, 0.0),
-               evidence=tuple(dict.fromkeys(evidence.get(n, ()))), term_hit=n in term_score)
+        Ranked(
+            item=index.items[n],
+            raw=TERM_FACTOR * term_score.get(n, 0.0)
+            + BIGRAM_FACTOR * gram_score.get(n, 0.0)
+            + (boost or {}).get(index.items[n].department, 0.0),
+            evidence=tuple(dict.fromkeys(evidence.get(n, ()))),
+            term_hit=n in term_score,
+        )
         for n in set(term_score) | set(gram_score)
     ]
     scored.sort(key=lambda r: (-r.raw, r.item.code))
     return scored[:limit]
+
+
+def _term_hits(index: ListIndex, body: str) -> list[tuple[int, Term]]:
+    """Every (position, term) found once, longest terms first, then left to right."""
+    hits: dict[tuple[str, str], tuple[int, Term]] = {}
+    for start in range(len(body) - 1):
+        for term in index.terms_by_head.get(body[start : start + 2], ()):
+            if body.startswith(term.text, start):
+                hits.setdefault((term.text, term.item.code), (start, term))
+    return sorted(hits.values(), key=lambda h: (-len(h[1].text), h[0], h[1].item.code))

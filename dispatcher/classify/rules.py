@@ -15,11 +15,17 @@ from dispatcher.lists import Item, ResponsibilityList
 # --- manhole covers: the stated owner decides; nobody stated → the drainage company. ---
 _COVER_RE = re.compile(r"井盖|盖子|盖板|井圈|箅子|篦子|井口")
 _COVER_OWNERS: tuple[tuple[str, str], ...] = (
-    (r"燃气|煤气|天然气", "燃气井盖"), (r"电力|供电|电缆|国家电网|高压", "电力井盖"),
-    (r"电信|移动|联通|通信|通讯|铁塔|光缆", "通信井盖"), (r"广电|有线电视|华数", "有线电视井盖"),
-    (r"路灯", "路灯井盖"), (r"红绿灯|信号灯", "信号灯电源井盖"), (r"监控|公安", "公安井盖"),
-    (r"给水|供水|自来水|水表|阀门", "上水井盖"), (r"雨水|排水", "雨水井盖"),
-    (r"化粪池", "化粪池井盖"), (r"绿化|喷灌", "园林井盖"),
+    (r"燃气|煤气|天然气", "燃气井盖"),
+    (r"电力|供电|电缆|国家电网|高压", "电力井盖"),
+    (r"电信|移动|联通|通信|通讯|铁塔|光缆", "通信井盖"),
+    (r"广电|有线电视|华数", "有线电视井盖"),
+    (r"路灯", "路灯井盖"),
+    (r"红绿灯|信号灯", "信号灯电源井盖"),
+    (r"监控|公安", "公安井盖"),
+    (r"给水|供水|自来水|水表|阀门", "上水井盖"),
+    (r"雨水|排水", "雨水井盖"),
+    (r"化粪池", "化粪池井盖"),
+    (r"绿化|喷灌", "园林井盖"),
     (r"都说不是|没人认|没人管|不知道是谁|无主|找不到主", "不明井盖"),
 )
 _GENERIC_COVER = "污水井盖"
@@ -28,13 +34,17 @@ _GRATE_RE = re.compile(r"箅子|篦子|雨水口")
 # --- inside a residential compound the property company comes first. ---
 COMPOUND_RE = re.compile(
     r"小区(?!门口|外面|外边|旁边|对面|边上)|新村(?!门口|外)|楼道|楼梯间|\d+[幢栋]|\d+号楼|单元|"
-    r"地下车库|物业|苑(?!路|街)|花园(?!路|街|门口)|家园(?!路)|公寓")
+    r"地下车库|物业|苑(?!路|街)|花园(?!路|街|门口|.{0,2}门外)|家园(?!路)|公寓"
+)
 _NO_PROPERTY_RE = re.compile(r"没有物业|没物业|无物业|物业撤|老小区")
 # Departments whose problems inside a compound are the property company's.
-_PROPERTY_FIRST = frozenset({"zhifa", "shuiwu", "ludeng", "xiaofang", "jiaojing", "yuanlin",
-                             "zhujian", "jiedao"})
+_PROPERTY_FIRST = frozenset(
+    {"zhifa", "shuiwu", "ludeng", "xiaofang", "jiaojing", "yuanlin", "zhujian", "jiedao"}
+)
 # Public powers that stay public even inside a compound (violations, safety, noise).
-_STAYS_PUBLIC_RE = re.compile(r"违法|违章|违建|违规|搭建|加层|噪|拆改|危|燃气|锅炉|抛物|群租|犬|油烟")
+_STAYS_PUBLIC_RE = re.compile(
+    r"违法|违章|违建|违规|搭建|加层|噪|拆改|危|燃气|锅炉|抛物|群租|犬|油烟"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +54,9 @@ class RuleNote:
 
 def refine_item(item: Item, body: str, lst: ResponsibilityList) -> tuple[Item, str | None]:
     """A more exact sibling item for well-known confusions, with the cue that decided."""
-    if _COVER_RE.search(body) and ("井盖" in item.name or "箅子" in item.name or "盖" in body):
-        if "井盖" in item.name or "箅子" in item.name:
-            return _cover_item(item, body, lst)
+    # Any cover-like item ("沟槽盖板" too) defers to the owner the message states.
+    if _COVER_RE.search(body) and ("盖" in item.name or "箅子" in item.name):
+        return _cover_item(item, body, lst)
     return item, None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from models import tables  # noqa: F401  (registers the tables on the metadata)
+from models import learning, tables  # noqa: F401  (registers the tables on the metadata)
 from models.base import Base, make_engine
 
 config = context.config
