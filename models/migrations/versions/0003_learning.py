@@ -1,7 +1,7 @@
 """learned examples (labelled history, transfers and rulings)
 
 Revision ID: 0003
-Revises: 0001  (the lead re-chains this onto 0002_disputes when both are merged)
+Revises: 0002
 """
 
 from alembic import op
