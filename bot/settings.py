@@ -9,11 +9,16 @@ from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.calendar_source import CalendarSettings
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
-    BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource,
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
 )
+
+from bot.calendar_source import CalendarSettings
+from bot.channels.wecom.settings import WeComSettings
 
 _ID = r"^[A-Za-z0-9_.\-]+$"
 
@@ -96,6 +101,7 @@ class Settings(BaseSettings):
     generic: dict[str, GenericSourceSettings] = Field(default_factory=dict)
     outbound: OutboundSettings = Field(default_factory=OutboundSettings)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    wecom: WeComSettings = Field(default_factory=WeComSettings)
     console_enabled: bool = True
     sweep_interval_seconds: float = Field(default=15.0, gt=0)
     max_body_bytes: int = Field(default=65536, gt=0)
