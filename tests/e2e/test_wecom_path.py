@@ -22,12 +22,13 @@ from bot.channels.wecom.crypto import CallbackCrypto
 from bot.channels.wecom.settings import WeComSettings
 from bot.settings import Settings
 from dispatcher.clock import VirtualClock
+from dispatcher.messages import OutboundMessage
 from models.migrate import upgrade
 from models.tables import InboundRow, OutboxRow, TicketRow
 from tests.fakes.fake_wecom import FakeWeCom
 from tests.live import serve, wait_for
 
-ROBOT = "/cgi-bin/webhook/send"
+ROBOT, APP_SEND = "/cgi-bin/webhook/send", "/cgi-bin/message/send"
 AIBOT_URL, APP_URL = "/channels/wecom-aibot/grid", "/channels/wecom-app/liaison"
 TOKEN, CORP = "test-callback-token", "wwfakecorp"
 AES_KEY = base64.b64encode(bytes(range(32))).decode().rstrip("=")
@@ -233,3 +234,20 @@ def test_unsent_messages_survive_a_restart(wecom_settings: Settings, engine: Eng
         wait_for(lambda: [r for r in _robot_outbox(engine) if r.status == "sent"])
     assert len(fake_wecom.delivered(ROBOT)) == 1
     assert _count(engine, TicketRow) == 1
+
+
+def test_private_messages_go_out_through_the_app(wecom_settings: Settings, engine: Engine,
+                                                 fake_wecom: FakeWeCom,
+                                                 wecom_clock: VirtualClock) -> None:
+    upgrade(engine)
+    app = create_app(wecom_settings, clock=wecom_clock)
+    with serve(app):
+        services = app.state.runtime.services
+        with services.unit_of_work() as uow:  # what the desk does for a private reply
+            uow.outbox.post(OutboundMessage(chat_id="@zhifa-1", text="您有一张待认领的工单"),
+                            at=wecom_clock.now())
+            uow.commit()
+        (sent,) = wait_for(lambda: fake_wecom.delivered(APP_SEND))
+    assert sent["touser"] == "zhifa-1"
+    assert sent["agentid"] == 1000002
+    assert sent["text"] == {"content": "您有一张待认领的工单"}
