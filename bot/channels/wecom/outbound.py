@@ -39,14 +39,13 @@ def build_wecom_outbound(settings: WeComSettings, *, clock: Clock,
                          environ: Mapping[str, str] = os.environ) -> WeComOutbound:
     """Robot and app senders for what is configured; nothing (no client) when nothing is.
 
-    Raises ``WeComConfigError`` (naming the field and env var) when an app's secret is
-    missing, so a misconfigured service refuses to start instead of failing every send.
+    Raises ``WeComConfigError`` (naming the field and env var) when a secret is missing or
+    malformed, so a misconfigured service refuses to start instead of failing every call.
     """
+    # Checked before the client exists, so a missing secret leaves nothing to close.
+    check_secrets(settings, environ=environ)
     if not settings.robots and not settings.apps:
         return WeComOutbound()
-    if settings.apps:
-        # Checked before the client exists, so a missing secret leaves nothing to close.
-        settings.app_secret(private_app(settings), environ=environ)
     http = make_http_client(settings)
     outbound = WeComOutbound(http=http)
     if settings.robots:
@@ -58,6 +57,17 @@ def build_wecom_outbound(settings: WeComSettings, *, clock: Clock,
             http=http, settings=settings, app=private_app(settings), clock=clock,
             environ=environ)
     return outbound
+
+
+def check_secrets(settings: WeComSettings, *, environ: Mapping[str, str]) -> None:
+    """Every configured secret is set and well-formed (callback keys, app secrets, robot keys)."""
+    for bot in settings.aibots:
+        settings.aibot_crypto(bot, environ=environ)
+    for app in settings.apps:
+        settings.app_crypto(app, environ=environ)
+        settings.app_secret(app, environ=environ)
+    for chat in settings.robots:
+        settings.robot_key(chat, environ=environ)
 
 
 def private_app(settings: WeComSettings) -> str:

@@ -23,6 +23,8 @@ WECOM: dict[str, Any] = {
                          "token_env": "APP_TOKEN", "aes_key_env": "APP_AES"}},
 }
 
+ENV = {"ROBOT_KEY": "k", "APP_SECRET": "s", "APP_TOKEN": "t", "APP_AES": "a" * 43}
+
 
 def test_router_prefers_config_then_wecom_then_default() -> None:
     settings = load_settings(ROOT / "config.yaml", wecom=WECOM,
@@ -41,8 +43,7 @@ def test_without_wecom_everything_stays_on_the_default() -> None:
 
 def test_senders_for_what_is_configured() -> None:
     settings = WeComSettings.model_validate(WECOM)
-    outbound = build_wecom_outbound(settings, clock=SystemClock(),
-                                    environ={"APP_SECRET": "s"})
+    outbound = build_wecom_outbound(settings, clock=SystemClock(), environ=ENV)
     try:
         assert isinstance(outbound.senders["wecom-robot"], RobotSender)
         assert isinstance(outbound.senders["wecom-app"], AppSender)
@@ -54,7 +55,15 @@ def test_senders_for_what_is_configured() -> None:
     assert (empty.senders, empty.http) == ({}, None)
 
 
-def test_missing_app_secret_refuses_to_start() -> None:
+@pytest.mark.parametrize("missing", sorted(ENV))
+def test_a_missing_secret_refuses_to_start(missing: str) -> None:
     settings = WeComSettings.model_validate(WECOM)
-    with pytest.raises(WeComConfigError, match="APP_SECRET"):
-        build_wecom_outbound(settings, clock=SystemClock(), environ={})
+    environ = {name: value for name, value in ENV.items() if name != missing}
+    with pytest.raises(WeComConfigError, match=missing):
+        build_wecom_outbound(settings, clock=SystemClock(), environ=environ)
+
+
+def test_a_malformed_aes_key_refuses_to_start() -> None:
+    settings = WeComSettings.model_validate(WECOM)
+    with pytest.raises(WeComConfigError, match=r"wecom\.apps\.liaison"):
+        build_wecom_outbound(settings, clock=SystemClock(), environ=ENV | {"APP_AES": "short"})
