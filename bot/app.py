@@ -16,6 +16,8 @@ from sqlalchemy import Engine, text
 from bot.channels import console, generic
 from bot.channels.base import Sender
 from bot.channels.bridge_out import BridgeSender
+from bot.channels.wecom import routes as wecom_routes
+from bot.channels.wecom.outbound import build_wecom_outbound
 from bot.runtime import Runtime
 from bot.services import build_services
 from bot.settings import Settings
@@ -29,30 +31,35 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        http = httpx.AsyncClient(timeout=10)
-        all_senders: dict[str, Sender] = {
-            "generic": BridgeSender(http=http, sources=settings.generic,
-                                    route=settings.outbound.chats),
-            **(senders or {})}
-        services = build_services(settings, clock=clock or SystemClock(), engine=engine,
-                                  senders=all_senders)
-        runtime = Runtime(services=services)
-        app.state.runtime = runtime
-        if start_workers:
-            runtime.workers = Workers(services)
-            runtime.workers.start()
+        the_clock = clock or SystemClock()
+        wecom = build_wecom_outbound(settings.wecom, clock=the_clock)
+        bridge_http = httpx.AsyncClient(timeout=10)
+        bridge = BridgeSender(http=bridge_http, sources=settings.generic,
+                              route=settings.outbound.chats)
         try:
-            yield
+            services = build_services(settings, clock=the_clock, engine=engine,
+                                      senders={"generic": bridge, **wecom.senders,
+                                               **(senders or {})})
+            runtime = Runtime(services=services)
+            app.state.runtime = runtime
+            if start_workers:
+                runtime.workers = Workers(services)
+                runtime.workers.start()
+            try:
+                yield
+            finally:
+                if runtime.workers is not None:
+                    await runtime.workers.stop()
+                if engine is None:
+                    services.engine.dispose()
         finally:
-            if runtime.workers is not None:
-                await runtime.workers.stop()
-            await http.aclose()
-            if engine is None:
-                services.engine.dispose()
+            await wecom.aclose()
+            await bridge_http.aclose()
 
     app = FastAPI(title="gridbot", version="0.1.0", lifespan=lifespan)
     app.include_router(generic.router)
     app.include_router(console.router)
+    app.include_router(wecom_routes.router)
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
     return app

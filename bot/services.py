@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.calendar_source import build_working_calendar
 from bot.channels.base import Sender
+from bot.channels.wecom.outbound import wecom_channel_for
 from bot.inbox import Inbox
 from bot.llm_opinion import ChatOpinion, LlmSettings
 from bot.org_config import build_organisation
@@ -119,12 +120,15 @@ def build_services(settings: Settings, *, clock: Clock, engine: Engine | None = 
 
 
 def make_router(settings: Settings) -> Callable[[str], str]:
-    """Which channel delivers a chat's messages: per-chat config, else the default."""
+    """Which channel delivers a chat's messages: per-chat config, else WeCom when it can
+    reach the chat (a configured group robot, or the app for an ``@userid``), else the
+    default."""
     chats = dict(settings.outbound.chats)
     default = settings.outbound.default_channel
+    wecom = settings.wecom
 
     def route(chat_id: str) -> str:
-        return chats.get(chat_id, default)
+        return chats.get(chat_id) or wecom_channel_for(wecom, chat_id) or default
 
     return route
 

@@ -15,6 +15,7 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field, ValidationError
 
+from bot.channels.bodies import read_limited
 from bot.channels.signing import verify
 from bot.runtime import Runtime
 from dispatcher.messages import ChatType, InboundMessage
@@ -70,7 +71,7 @@ async def receive(source: str, request: Request) -> dict[str, object]:
     config = settings.generic.get(source)
     if config is None:
         raise HTTPException(404, f"未知的消息来源「{source}」")
-    body = await _read_limited(request, settings.max_body_bytes)
+    body = await read_limited(request, settings.max_body_bytes)
     secret = os.environ.get(config.secret_env, "")
     if not secret:
         raise HTTPException(503, f"来源「{source}」未配置签名密钥（环境变量 {config.secret_env}）")
@@ -82,18 +83,6 @@ async def receive(source: str, request: Request) -> dict[str, object]:
     stored = await asyncio.to_thread(runtime.services.inbox.accept, message)
     runtime.wake_inbox()
     return {"ok": True, "duplicate": not stored}
-
-
-async def _read_limited(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413, f"消息体超过 {limit} 字节")
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise HTTPException(413, f"消息体超过 {limit} 字节")
-    return bytes(body)
 
 
 def _check_timestamp(timestamp: str, *, skew: int) -> None:

@@ -61,6 +61,11 @@ class FakeWeCom:
         with self._lock:
             self._failures.extend(_Failure(path, mode, errcode) for _ in range(n))
 
+    def heal(self) -> None:
+        """Forget every scripted failure that has not happened yet."""
+        with self._lock:
+            self._failures.clear()
+
     def expire_tokens(self) -> None:
         with self._lock:
             self._tokens = {token: self.clock() for token in self._tokens}

@@ -23,3 +23,7 @@ APPS_NEED_CORP_ID = "配置了自建应用（wecom.apps）时必须填写 wecom.
 BAD_ENV_NAME = "必须是环境变量名（大写字母、数字、下划线），不能直接写密钥"
 BAD_AES_KEY = "EncodingAESKey 必须是管理后台生成的 43 位字符（base64，解码后 32 字节）"
 EMPTY_TOKEN = "回调 Token 不能为空"
+
+# Answers to callbacks that are rejected (WeCom shows nothing; operators read them in logs).
+BAD_SIGNATURE = "企业微信回调签名校验失败"
+BAD_CALLBACK = "企业微信回调无法解密或格式错误（或时间戳过期）"
