@@ -112,7 +112,7 @@ class GridClassifier:
                 continue
             seen.add(item.code)
             department, place_cue = route_department(item, reading.folded)
-            words = _evidence(r, reading)
+            words = _evidence(self._index, r, reading)
             evidence = tuple(dict.fromkeys(e for e in (*words, cue, place_cue) if e))
             score = top_score * r.raw / max(ranked[0].raw, 1e-9)
             out.append(
@@ -155,16 +155,14 @@ def _read(folded: str) -> _Reading:
     return _Reading(folded=folded, body=body, cues=cues)
 
 
-def _evidence(ranked: Ranked, reading: _Reading) -> list[str]:
+def _evidence(index: ListIndex, ranked: Ranked, reading: _Reading) -> list[str]:
     """The message's own words: colloquial words stand in for the standard words they brought."""
     words: list[str] = []
     for term in ranked.evidence:
         source = next((c for s, c in reading.cues.items() if term in s or s in term), None)
         words.append(source or term)
     if not words:
-        names = set().union(
-            *(bigrams(prepare(n)) for n in (ranked.item.name, *ranked.item.aliases))
-        )
+        names = index.name_bigrams[ranked.item.code]
         words = [c for s, c in reading.cues.items() if bigrams(s) & names]
     return words
 
