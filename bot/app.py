@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -14,6 +15,7 @@ from sqlalchemy import Engine, text
 
 from bot.channels import console, generic
 from bot.channels.base import Sender
+from bot.channels.bridge_out import BridgeSender
 from bot.runtime import Runtime
 from bot.services import build_services
 from bot.settings import Settings
@@ -27,8 +29,13 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        http = httpx.AsyncClient(timeout=10)
+        all_senders: dict[str, Sender] = {
+            "generic": BridgeSender(http=http, sources=settings.generic,
+                                    route=settings.outbound.chats),
+            **(senders or {})}
         services = build_services(settings, clock=clock or SystemClock(), engine=engine,
-                                  senders=senders)
+                                  senders=all_senders)
         runtime = Runtime(services=services)
         app.state.runtime = runtime
         if start_workers:
@@ -39,6 +46,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
         finally:
             if runtime.workers is not None:
                 await runtime.workers.stop()
+            await http.aclose()
             if engine is None:
                 services.engine.dispose()
 

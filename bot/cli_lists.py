@@ -18,7 +18,8 @@ from models.lists.checks import DEPARTMENTS_FILE
 from models.lists.documents import LIST_LABELS, write_yaml_dir
 from models.lists.loader import LIST_FILES
 from models.lists.table_export import export_xlsx
-from models.lists.table_import import ImportReport, import_table_with_report
+from models.lists.table_import import import_table_with_report
+from models.lists.table_sheet import ImportReport
 
 DEFAULT_DIR = Path("responsibility_lists/default")
 lists_app = typer.Typer(help=t.APP_HELP, no_args_is_help=True, add_completion=False)
@@ -73,26 +74,36 @@ def stats(
 def validate(directory: Annotated[Path, typer.Argument(help=t.DIR_HELP)] = DEFAULT_DIR) -> None:
     lst = _load(directory)
     counts = Counter(item.list for item in lst.items)
-    typer.echo(t.VALID.format(label=lst.label, components=counts[ListKind.COMPONENT],
-                              events=counts[ListKind.EVENT], departments=len(lst.departments)))
+    typer.echo(
+        t.VALID.format(
+            label=lst.label,
+            components=counts[ListKind.COMPONENT],
+            events=counts[ListKind.EVENT],
+            departments=len(lst.departments),
+        )
+    )
 
 
 @lists_app.command("import", help=t.IMPORT_HELP)
 def import_(
     file: Annotated[Path, typer.Argument(help="XLSX / CSV")],
     out: Annotated[Path, typer.Option("--out", help=t.OUT_DIR_HELP)],
+    directory: Annotated[Path, typer.Option("--dir", help=t.REGISTRY_DIR_HELP)] = DEFAULT_DIR,
 ) -> None:
     existing = [out / name for name in (DEPARTMENTS_FILE, *LIST_FILES.values())]
     if any(path.exists() for path in existing):
         _fail(t.OUT_NOT_EMPTY.format(path=out))
     try:
-        result = import_table_with_report(file)
+        # Units are mapped onto this registry unless the workbook brings its own 部门 sheet.
+        result = import_table_with_report(file, departments=_load(directory).departments)
     except ListValidationError as exc:
         _fail(exc)
     write_yaml_dir(result.list, out)
     _load(out)  # what was written must load back: never leave a directory the service rejects
     console.print(_category_table(result.list, title=t.IMPORT_TITLE))
-    used = sorted({d for item in result.list.items for d in (item.department, *item.co_departments)})
+    used = sorted(
+        {d for item in result.list.items for d in (item.department, *item.co_departments)}
+    )
     console.print(t.DEPARTMENTS_USED.format(departments="、".join(used)), markup=False)
     _print_report(result.report)
     console.print(t.IMPORTED.format(label=result.list.label, path=out), markup=False)
@@ -133,10 +144,15 @@ def _dept(lst: ResponsibilityList, dept_id: str | None) -> str:
 def _item_table(lst: ResponsibilityList, item: Item) -> Table:
     table = Table(show_header=False, title=f"{item.code} {item.name}")
     values = (
-        item.code, LIST_LABELS[item.list], f"{item.category_code} {item.category}", item.name,
-        "、".join(item.aliases) or t.NONE, _dept(lst, item.department),
+        item.code,
+        LIST_LABELS[item.list],
+        f"{item.category_code} {item.category}",
+        item.name,
+        "、".join(item.aliases) or t.NONE,
+        _dept(lst, item.department),
         "、".join(_dept(lst, d) for d in item.co_departments) or t.NONE,
-        _dept(lst, item.supervisor), t.URGENT if item.urgency is Urgency.URGENT else t.NORMAL,
+        _dept(lst, item.supervisor),
+        t.URGENT if item.urgency is Urgency.URGENT else t.NORMAL,
         item.source or t.NONE,
     )
     for field, value in zip(t.SHOW_FIELDS, values, strict=True):
@@ -161,8 +177,13 @@ def _category_table(lst: ResponsibilityList, *, title: str) -> Table:
             conditions = sum(len(i.conditions) for i in items)
             table.add_row(LIST_LABELS[kind], name, str(len(items)), str(conditions))
         all_items = lst.items_of(kind)
-        table.add_row(LIST_LABELS[kind], t.TOTAL_ROW, str(len(all_items)),
-                      str(sum(len(i.conditions) for i in all_items)), end_section=True)
+        table.add_row(
+            LIST_LABELS[kind],
+            t.TOTAL_ROW,
+            str(len(all_items)),
+            str(sum(len(i.conditions) for i in all_items)),
+            end_section=True,
+        )
     return table
 
 
@@ -174,8 +195,9 @@ def _print_report(report: ImportReport) -> None:
         console.print(table)
     if report.fallback_items:
         codes = "、".join(report.fallback_items)
-        console.print(t.FALLBACK_NOTE.format(count=len(report.fallback_items), codes=codes),
-                      markup=False)
+        console.print(
+            t.FALLBACK_NOTE.format(count=len(report.fallback_items), codes=codes), markup=False
+        )
     if report.normalized_limits:
         table = Table(t.COL_ORIGINAL, t.COL_NORMALIZED, t.COL_COUNT, title=t.NORMALIZED_TITLE)
         for (original, normalized), count in sorted(report.normalized_limits.items()):

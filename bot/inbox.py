@@ -88,9 +88,15 @@ class Inbox:
                 session.commit()
 
 
+# A recall event carries the recalled message's id; it is stored under its own key so it is not
+# mistaken for a redelivery of that message (and is itself processed exactly once).
+_RECALL_SUFFIX = "#recall"
+
+
 def _row_from_message(message: InboundMessage, *, received_at: datetime) -> InboundRow:
+    key = message.message_id + _RECALL_SUFFIX if message.recalled else message.message_id
     return InboundRow(
-        channel=message.channel, message_id=message.message_id, chat_id=message.chat_id,
+        channel=message.channel, message_id=key, chat_id=message.chat_id,
         chat_type=message.chat_type.value, sender_id=message.sender_id,
         sender_name=message.sender_name, text=message.text, sent_at=message.sent_at,
         received_at=received_at, mentions=list(message.mentions),
@@ -100,8 +106,9 @@ def _row_from_message(message: InboundMessage, *, received_at: datetime) -> Inbo
 
 
 def message_from_row(row: InboundRow) -> InboundMessage:
+    message_id = row.message_id.removesuffix(_RECALL_SUFFIX) if row.recalled else row.message_id
     return InboundMessage(
-        channel=row.channel, message_id=row.message_id, chat_id=row.chat_id,
+        channel=row.channel, message_id=message_id, chat_id=row.chat_id,
         sender_id=row.sender_id, text=row.text, sent_at=row.sent_at,
         sender_name=row.sender_name, chat_type=ChatType(row.chat_type),
         mentions=tuple(row.mentions or ()), mentions_bot=row.mentions_bot,

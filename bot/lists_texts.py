@@ -11,6 +11,7 @@ SHOW_HELP = "查看一个小类：名称、别名、主办/协办/主管部门�
 DIR_HELP = "清单目录"
 JSON_HELP = "输出 JSON"
 OUT_DIR_HELP = "输出的清单目录"
+REGISTRY_DIR_HELP = "用其部门登记表对应处置单位的清单目录（表格自带「部门」表时不用）"
 OUT_FILE_HELP = "输出的 XLSX 文件"
 
 VALID = "清单有效：{label}（部件 {components} 项，事件 {events} 项，部门 {departments} 个）"

@@ -17,7 +17,7 @@ from prometheus_client import Counter
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.channels.base import SendError, Sender
+from bot.channels.base import Sender, SendError
 from dispatcher.messages import OutboundMessage
 from models.tables import OutboxRow
 

@@ -100,8 +100,9 @@ def advance(services: Services, clock: VirtualClock, target: datetime) -> None:
 
 def _next_due(services: Services) -> datetime | None:
     with services.session_factory() as session:
-        return session.scalar(select(func.min(TicketRow.next_timer_at)).where(
+        due: datetime | None = session.scalar(select(func.min(TicketRow.next_timer_at)).where(
             TicketRow.status.in_([s.value for s in OPEN_STATUSES])))
+        return due
 
 
 def _message(line: ReplayLine, number: int) -> InboundMessage:

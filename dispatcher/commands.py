@@ -42,15 +42,24 @@ _CANDIDATE_STATUSES: dict[Verb, frozenset[Status]] = {
     Verb.REOPEN: frozenset({Status.RESOLVED}),
     Verb.DISPUTE: frozenset({Status.DISPATCHED, Status.CLAIMED}),
     Verb.EXTENSION_REQUEST: frozenset({Status.DISPATCHED, Status.CLAIMED}),
-    Verb.CANCEL: frozenset({Status.TRIAGE, Status.DISPATCHED, Status.CLAIMED, Status.RESOLVED}),
-    Verb.STATUS: frozenset({Status.TRIAGE, Status.DISPATCHED, Status.CLAIMED, Status.RESOLVED}),
+    Verb.EXTENSION_APPROVE: frozenset({Status.DISPATCHED, Status.CLAIMED}),
+    Verb.EXTENSION_REJECT: frozenset({Status.DISPATCHED, Status.CLAIMED}),
+    Verb.TRANSFER: frozenset({Status.TRIAGE, Status.DISPUTED}),
+    Verb.RULING: frozenset({Status.DISPUTED}),
+    Verb.CANCEL: frozenset({Status.TRIAGE, Status.DISPATCHED, Status.CLAIMED, Status.RESOLVED,
+                            Status.DISPUTED}),
+    Verb.STATUS: frozenset({Status.TRIAGE, Status.DISPATCHED, Status.CLAIMED, Status.RESOLVED,
+                            Status.DISPUTED}),
 }
+# Verbs about a pending 延期 only fit tickets that have one.
+_NEEDS_EXTENSION_REQUEST = frozenset({Verb.EXTENSION_APPROVE, Verb.EXTENSION_REJECT})
 _VERB_WORDS: dict[Verb, str] = {
     Verb.CLAIM: "认领", Verb.RESOLVE: "已办结", Verb.CONFIRM: "确认", Verb.REOPEN: "没解决",
     Verb.DISPUTE: "退回", Verb.TRANSFER: "转派", Verb.RULING: "裁决",
     Verb.EXTENSION_REQUEST: "申请延期", Verb.EXTENSION_APPROVE: "同意延期",
     Verb.EXTENSION_REJECT: "不同意延期", Verb.STATUS: "进度", Verb.HELP: "帮助",
-    Verb.CANCEL: "撤销", Verb.MERGE: "合并",
+    Verb.CANCEL: "撤销", Verb.MERGE: "合并", Verb.UNMERGE: "取消合并",
+    Verb.PRECEDENT_LIST: "先例", Verb.PRECEDENT_REVOKE: "撤销先例",
 }
 
 
@@ -62,10 +71,14 @@ def run_command(*, desk: Desk, uow: UnitOfWork, message: InboundMessage, command
                 now: datetime) -> tuple[str, ...]:
     """Resolve the ticket a command names and run its handler; returns the ticket tags touched."""
     from dispatcher.handlers import HANDLERS  # handlers import this module's Context
+    from dispatcher.precedent_commands import GLOBAL_HANDLERS
 
     ctx = Context(desk=desk, uow=uow, message=message, command=command, now=now)
     if command.verb is Verb.HELP:
         ctx.reply(texts.HELP, event="help")
+        return ()
+    if command.verb in GLOBAL_HANDLERS:  # commands about no single ticket
+        GLOBAL_HANDLERS[command.verb](ctx)
         return ()
     handler = HANDLERS.get(command.verb)
     if handler is None:
@@ -89,6 +102,8 @@ def resolve_target(ctx: Context) -> Ticket | None:
         return ticket
     candidates = [t for t in tickets.open_in_chat(ctx.message.chat_id)
                   if t.status in _CANDIDATE_STATUSES.get(ctx.command.verb, frozenset())
+                  and (ctx.command.verb not in _NEEDS_EXTENSION_REQUEST
+                       or t.extension_request is not None)
                   and _concerns_sender(ctx, t)]
     if len(candidates) == 1:
         return candidates[0]

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from dispatcher import commands, reporting
+from dispatcher import commands, recall, reporting
 from dispatcher.classification import Classification, Classifier, Decision, Intent
 from dispatcher.lists import ResponsibilityList
 from dispatcher.messages import InboundMessage
 from dispatcher.org import Organisation
 from dispatcher.ports import TicketTimers, UnitOfWork
+from dispatcher.precedents import applicable, apply_precedents
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,15 +41,21 @@ class Outcome:
 def handle_message(*, desk: Desk, uow: UnitOfWork, message: InboundMessage, now: datetime) -> Outcome:
     """Classify one message and act on it: open tickets, run a command, or stay quiet."""
     classification = desk.classifier().classify(message.text)
+    if message.recalled:  # a recall event: ``message_id`` names the recalled report
+        return Outcome(classification=classification,
+                       tickets=recall.handle_recall(desk=desk, uow=uow, message=message, now=now))
     if classification.intent is Intent.COMMAND and classification.command is not None:
         tags = commands.run_command(desk=desk, uow=uow, message=message,
                                     command=classification.command, now=now)
         return Outcome(classification=classification, tickets=tags)
     if classification.decision is Decision.IGNORE:
         return Outcome(classification=classification)
-    if desk.org.community_of_chat(message.chat_id) is None:
+    community = desk.org.community_of_chat(message.chat_id)
+    if community is None:
         # Reports only count in a community grid chat; elsewhere we don't open tickets.
         return Outcome(classification=classification)
+    classification = apply_precedents(  # a station head's rulings re-route their items
+        classification, applicable(uow.precedents.active(), community.id))
     tags = reporting.open_tickets(desk=desk, uow=uow, message=message,
                                   classification=classification, now=now)
     return Outcome(classification=classification, tickets=tags)

@@ -28,6 +28,9 @@ class Verb(StrEnum):
     HELP = "help"
     CANCEL = "cancel"
     MERGE = "merge"
+    UNMERGE = "unmerge"
+    PRECEDENT_LIST = "precedent_list"
+    PRECEDENT_REVOKE = "precedent_revoke"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,9 @@ _EXPLICIT: tuple[tuple[str, Verb], ...] = (
     (r"不同意延期|驳回延期", Verb.EXTENSION_REJECT),
     (r"同意延期|批准延期", Verb.EXTENSION_APPROVE),
     (r"申请延期|延期申请|申请延时", Verb.EXTENSION_REQUEST),
+    (r"取消合并|撤销合并|拆分", Verb.UNMERGE),
+    (r"(?:撤销|取消|废止)(?:先例|裁决)", Verb.PRECEDENT_REVOKE),
+    (r"先例|裁决记录", Verb.PRECEDENT_LIST),
     (r"认领", Verb.CLAIM),
     (r"已办结|办结|已处理完毕|已处置", Verb.RESOLVE),
     (r"没解决|未解决|没有解决|还没解决", Verb.REOPEN),

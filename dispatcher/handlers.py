@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-from dispatcher import texts, tickets
-from dispatcher.commands import Context, Handler, verb_word
+from dispatcher import roles, texts, tickets
+from dispatcher.commands import Context, Handler
+from dispatcher.disputes import DISPUTE_HANDLERS
+from dispatcher.duplicates import MERGE_HANDLERS
+from dispatcher.extensions import EXTENSION_HANDLERS
 from dispatcher.grammar import Verb
 from dispatcher.journal import record
 from dispatcher.tickets import STATUS_NAMES, Ticket, TransitionError
 
 
-def _refuse(ctx: Context, ticket: Ticket, why: str) -> None:
-    who = ctx.desk.org.display_name(ctx.message.sender_id)
-    ctx.reply(texts.NOT_ALLOWED.format(who=who, tag=ticket.tag,
-                                       action=verb_word(ctx.command.verb), why=why),
-              event="refused", ticket=ticket.tag)
-
-
 def _is_liaison(ctx: Context, ticket: Ticket) -> bool:
-    department = ctx.desk.org.department_of(ctx.message.sender_id)
-    return department is not None and department == ticket.department
+    return roles.is_liaison(ctx, ticket)
 
 
 def _is_reporter_or_head(ctx: Context, ticket: Ticket) -> bool:
-    sender = ctx.message.sender_id
-    community = ctx.desk.org.community(ticket.community_id or "")
-    return sender == ticket.reporter_id or ctx.desk.org.is_station_head(sender, community)
+    return roles.is_reporter_or_head(ctx, ticket)
 
 
 def _dept_name(ctx: Context, ticket: Ticket) -> str:
-    dept = ctx.desk.responsibility_list().departments.get(ticket.department or "")
-    return dept.name if dept else (ticket.department or "—")
+    return roles.dept_name(ctx, ticket.department)
 
 
 def _apply(ctx: Context, ticket: Ticket, change: Handler) -> bool:
@@ -47,7 +39,7 @@ def _apply(ctx: Context, ticket: Ticket, change: Handler) -> bool:
 
 def handle_claim(ctx: Context, ticket: Ticket) -> None:
     if not _is_liaison(ctx, ticket):
-        _refuse(ctx, ticket, texts.ROLE_LIAISON + "才能认领")
+        roles.refuse(ctx, ticket, texts.ROLE_LIAISON + "才能认领")
         return
     if not _apply(ctx, ticket, lambda c, t: tickets.claim(t, by=c.message.sender_id, at=c.now)):
         return
@@ -61,7 +53,7 @@ def handle_claim(ctx: Context, ticket: Ticket) -> None:
 
 def handle_resolve(ctx: Context, ticket: Ticket) -> None:
     if not _is_liaison(ctx, ticket):
-        _refuse(ctx, ticket, texts.ROLE_LIAISON + "才能办结")
+        roles.refuse(ctx, ticket, texts.ROLE_LIAISON + "才能办结")
         return
     if not _apply(ctx, ticket, lambda c, t: tickets.resolve(t, by=c.message.sender_id, at=c.now)):
         return
@@ -76,7 +68,7 @@ def handle_resolve(ctx: Context, ticket: Ticket) -> None:
 
 def handle_confirm(ctx: Context, ticket: Ticket) -> None:
     if not _is_reporter_or_head(ctx, ticket):
-        _refuse(ctx, ticket, texts.ROLE_REPORTER + "才能确认结案")
+        roles.refuse(ctx, ticket, texts.ROLE_REPORTER + "才能确认结案")
         return
     if not _apply(ctx, ticket, lambda c, t: tickets.close(t, at=c.now)):
         return
@@ -87,7 +79,7 @@ def handle_confirm(ctx: Context, ticket: Ticket) -> None:
 
 def handle_reopen(ctx: Context, ticket: Ticket) -> None:
     if not _is_reporter_or_head(ctx, ticket):
-        _refuse(ctx, ticket, texts.ROLE_REPORTER + "才能反馈没解决")
+        roles.refuse(ctx, ticket, texts.ROLE_REPORTER + "才能反馈没解决")
         return
     if not _apply(ctx, ticket, lambda c, t: tickets.reopen(t)):
         return
@@ -104,7 +96,7 @@ def handle_reopen(ctx: Context, ticket: Ticket) -> None:
 
 def handle_cancel(ctx: Context, ticket: Ticket) -> None:
     if not _is_reporter_or_head(ctx, ticket):
-        _refuse(ctx, ticket, texts.ROLE_REPORTER + "才能撤销")
+        roles.refuse(ctx, ticket, texts.ROLE_REPORTER + "才能撤销")
         return
     if not _apply(ctx, ticket, lambda c, t: tickets.cancel(t, at=c.now)):
         return
@@ -122,14 +114,33 @@ def handle_status(ctx: Context, ticket: Ticket) -> None:
         tag=ticket.tag, item=ticket.item_name or ticket.source_text[:30],
         status=STATUS_NAMES[ticket.status], department=_dept_name(ctx, ticket),
         claim=texts.when(ticket.claim_deadline, ctx.desk.tz),
-        handle=texts.when(ticket.handle_deadline, ctx.desk.tz), history=history),
-        event="status", ticket=ticket.tag)
+        handle=texts.when(ticket.handle_deadline, ctx.desk.tz),
+        history=_status_details(ctx, ticket) + history), event="status", ticket=ticket.tag)
+
+
+def _status_details(ctx: Context, ticket: Ticket) -> str:
+    """What else a station head asks about: owner, 协办, 延期, 裁决, 合并, 返工."""
+    org, tz = ctx.desk.org, ctx.desk.tz
+    details = [
+        f"认领人：{org.display_name(ticket.claimed_by)}" if ticket.claimed_by else "",
+        "协办：" + "、".join(roles.dept_name(ctx, d) for d in ticket.co_departments)
+        if ticket.co_departments else "",
+        f"待批延期：{ticket.extension_request}" if ticket.extension_request else "",
+        f"裁决时限：{texts.when(ticket.ruling_deadline, tz)}"
+        if ticket.status is tickets.Status.DISPUTED else "",
+        f"已并入：{ticket.duplicate_of}" if ticket.duplicate_of else "",
+        f"返工：{ticket.reopen_count} 次" if ticket.reopen_count else "",
+    ]
+    shown = "｜".join(d for d in details if d)
+    return f"{shown}\n" if shown else ""
 
 
 EVENT_NAMES = {
     "dispatch": "派单", "triage": "待分派", "claim": "认领", "resolve": "办结",
     "close": "结案", "auto_close": "自动结案", "reopen": "返工", "cancel": "撤销",
-    "reminder": "提醒", "escalation": "升级",
+    "reminder": "提醒", "escalation": "升级", "dispute": "退回", "transfer": "转派",
+    "ruling": "裁决", "extension_request": "申请延期", "extension_decision": "延期审批",
+    "duplicate": "重复上报", "merge": "合并", "unmerge": "取消合并", "recalled": "上报撤回",
 }
 
 HANDLERS: dict[Verb, Handler] = {
@@ -139,4 +150,7 @@ HANDLERS: dict[Verb, Handler] = {
     Verb.REOPEN: handle_reopen,
     Verb.CANCEL: handle_cancel,
     Verb.STATUS: handle_status,
+    **DISPUTE_HANDLERS,
+    **EXTENSION_HANDLERS,
+    **MERGE_HANDLERS,
 }

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from dispatcher.lists import TimeLimit
 from dispatcher.messages import OutboundMessage
+from dispatcher.precedents import Precedent
 from dispatcher.tickets import Ticket, TicketEvent
 
 
@@ -23,6 +25,10 @@ class TicketRepository(Protocol):
 
     def by_source_message(self, message_id: str) -> Ticket | None: ...
 
+    def from_message(self, message_id: str) -> Sequence[Ticket]:
+        """Every ticket one report opened (a two-problem report opens ``<id>#<code>`` too)."""
+        ...
+
     def due(self, *, now: datetime, limit: int) -> Sequence[Ticket]:
         """Open tickets whose next timer is at or before ``now``, oldest first, locked."""
         ...
@@ -38,9 +44,34 @@ class Outbox(Protocol):
         ...
 
 
+class PrecedentRepository(Protocol):
+    """Rulings kept as precedents (see dispatcher/precedents.py)."""
+
+    def add(self, precedent: Precedent) -> Precedent:
+        """Store a precedent and return it with its id."""
+        ...
+
+    def get(self, precedent_id: int) -> Precedent | None: ...
+
+    def active(self) -> Sequence[Precedent]:
+        """Precedents not revoked, oldest first."""
+        ...
+
+    def revoke(self, precedent_id: int, *, at: datetime, by: str) -> Precedent | None:
+        """Mark a precedent revoked; None when there is no such active precedent."""
+        ...
+
+
 class UnitOfWork(Protocol):
-    tickets: TicketRepository
-    outbox: Outbox
+    # Read-only members, so any concrete repository type satisfies the port.
+    @property
+    def tickets(self) -> TicketRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def precedents(self) -> PrecedentRepository: ...
 
 
 class TicketTimers(Protocol):
@@ -52,4 +83,12 @@ class TicketTimers(Protocol):
 
     def rearm(self, ticket: Ticket, *, now: datetime) -> None:
         """Recompute ``next_timer_at`` after a state change."""
+        ...
+
+    def hold_for_ruling(self, ticket: Ticket, *, now: datetime) -> None:
+        """A disputed ticket waits for the station head: set ``ruling_deadline`` and rearm."""
+        ...
+
+    def extend(self, ticket: Ticket, *, limit: TimeLimit, now: datetime) -> None:
+        """An approved 延期: move ``handle_deadline`` by ``limit`` and restart its reminders."""
         ...

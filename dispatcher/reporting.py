@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from dispatcher import texts
+from dispatcher import duplicates, texts
 from dispatcher.classification import Classification, Decision, ItemMatch
 from dispatcher.journal import record, say
 from dispatcher.lists import Item, ResponsibilityList
@@ -48,6 +48,11 @@ def _dispatch(*, desk: Desk, uow: UnitOfWork, message: InboundMessage, match: It
     ticket.item_code, ticket.item_name = item.code, item.name
     ticket.department, ticket.co_departments = match.department, item.co_departments
     ticket.urgency, ticket.limit_text = item.urgency.value, str(item.default_limit)
+    original = duplicates.find_original(uow=uow, chat_id=message.chat_id, item_code=item.code,
+                                        text=message.text, now=now)
+    if original is not None:
+        return duplicates.link_duplicate(desk=desk, uow=uow, ticket=ticket, original=original,
+                                         message=message, now=now)
     ticket = uow.tickets.add(ticket)
     desk.timers.start(ticket, now=now, limit_text=ticket.limit_text)
     uow.tickets.save(ticket)

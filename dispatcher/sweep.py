@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from dispatcher.desk import Desk
 
 CLOCK_NAMES = {Clock.TRIAGE: "分派时限", Clock.CLAIM: "认领时限", Clock.HANDLE: "处置时限",
-               Clock.VERIFY: "核实时限"}
+               Clock.VERIFY: "核实时限", Clock.RULING: "裁决时限"}
 
 
 def sweep_due(*, desk: Desk, timers: CalendarTimers, uow: UnitOfWork, now: datetime,
@@ -23,12 +24,34 @@ def sweep_due(*, desk: Desk, timers: CalendarTimers, uow: UnitOfWork, now: datet
     """Apply the due timers of up to ``limit`` tickets; returns how many actions fired."""
     fired = 0
     for ticket in uow.tickets.due(now=now, limit=limit):
-        for action in timers.due(ticket, now=now):
-            _fire(desk=desk, uow=uow, ticket=ticket, action=action)
-            fired += 1
+        for due in timers.due(ticket, now=now):
+            action = _after_resume(ticket, due)
+            if action is not None:
+                _fire(desk=desk, uow=uow, ticket=ticket, action=action)
+                fired += 1
         timers.rearm(ticket, now=now)
         uow.tickets.save(ticket)
     return fired
+
+
+def _after_resume(ticket: Ticket, action: TimerAction) -> TimerAction | None:
+    """A clock that started running late fires what fell due meanwhile at its start.
+
+    That happens when held clocks are given back after a dispute (``resumed_at``) and when a
+    claim comes after the handling clock's moments (``claimed_at``). A reminder whose moment
+    passed is pointless and is marked done; an escalation is announced then, not back-dated.
+    """
+    floors = [ticket.resumed_at, ticket.claimed_at if action.clock is Clock.HANDLE else None]
+    floor = max((f for f in floors if f is not None), default=None)
+    if floor is None or action.at >= floor:
+        return action
+    if action.kind == "reminder":
+        if action.clock is Clock.CLAIM:
+            ticket.claim_reminded = True
+        else:
+            ticket.handle_reminded = True
+        return None
+    return replace(action, at=floor)
 
 
 def _fire(*, desk: Desk, uow: UnitOfWork, ticket: Ticket, action: TimerAction) -> None:
@@ -65,8 +88,8 @@ def _escalate(*, desk: Desk, uow: UnitOfWork, ticket: Ticket, action: TimerActio
     ticket.stage_level = action.level
     ticket.escalation_level = max(ticket.escalation_level, action.level)
     chat_id, audience = _audience(desk, ticket, action.level)
-    deadline = ticket.claim_deadline if action.clock in (Clock.CLAIM, Clock.TRIAGE) \
-        else ticket.handle_deadline
+    deadline = {Clock.CLAIM: ticket.claim_deadline, Clock.TRIAGE: ticket.claim_deadline,
+                Clock.RULING: ticket.ruling_deadline}.get(action.clock, ticket.handle_deadline)
     late = action.at - deadline if deadline else timedelta(0)
     community = desk.org.community(ticket.community_id or "")
     record(uow, ticket, "escalation", now=action.at, actor_id="gridbot", level=action.level,

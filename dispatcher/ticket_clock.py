@@ -24,6 +24,7 @@ class Clock(StrEnum):
     CLAIM = "claim"
     HANDLE = "handle"
     VERIFY = "verify"
+    RULING = "ruling"  # a disputed ticket waits for the station head's 裁决
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class CalendarTimers:
 
     def start(self, ticket: Ticket, *, now: datetime, limit_text: str | None) -> None:
         urgency = Urgency(ticket.urgency)
+        ticket.clock_started_at = now
         if ticket.status is Status.TRIAGE:
             ticket.claim_deadline = timing.triage_deadline(calendar=self.calendar,
                                                            policy=self.policy, start=now)
@@ -58,6 +60,21 @@ class CalendarTimers:
     def rearm(self, ticket: Ticket, *, now: datetime) -> None:
         pending = self.pending(ticket)
         ticket.next_timer_at = pending[0].at if pending else None
+
+    def hold_for_ruling(self, ticket: Ticket, *, now: datetime) -> None:
+        ticket.ruling_deadline = timing.triage_deadline(calendar=self.calendar,
+                                                        policy=self.policy, start=now)
+        self.rearm(ticket, now=now)
+
+    def extend(self, ticket: Ticket, *, limit: TimeLimit, now: datetime) -> None:
+        """Move the handling deadline by ``limit`` on the working calendar (from the deadline)."""
+        base = ticket.handle_deadline or now
+        ticket.handle_deadline = self.calendar.deadline(start=base, limit=limit)
+        ticket.extension_limit, ticket.extended_at = str(limit), now
+        ticket.handle_reminded = False
+        if ticket.status is Status.CLAIMED:  # the ladder of the running handling clock restarts
+            ticket.stage_level = 0
+        self.rearm(ticket, now=now)
 
     def pending(self, ticket: Ticket) -> list[TimerAction]:
         """Every timer of the running clock that has not fired yet, in time order."""
@@ -76,6 +93,8 @@ class CalendarTimers:
     def _running_clock(self, ticket: Ticket) -> tuple[Clock, datetime | None]:
         if ticket.status is Status.TRIAGE:
             return Clock.TRIAGE, ticket.claim_deadline
+        if ticket.status is Status.DISPUTED:
+            return Clock.RULING, ticket.ruling_deadline
         if ticket.status is Status.DISPATCHED:
             return Clock.CLAIM, ticket.claim_deadline
         if ticket.status is Status.CLAIMED:
@@ -90,16 +109,24 @@ class CalendarTimers:
         level1, level2, level3 = timing.escalation_times(
             calendar=self.calendar, policy=self.policy, urgency=urgency, deadline=deadline,
             item_code=ticket.item_code)
-        if clock is Clock.TRIAGE:  # an unassigned triage goes straight to the street
+        if clock in (Clock.TRIAGE, Clock.RULING):  # the station head's clock: to the street
             return [TimerAction(level1, clock, "escalation", 2),
                     TimerAction(level3, clock, "escalation", 3)]
-        start = ticket.reported_at
-        reminder = self.calendar.deadline(
-            start=start, limit=self._limit(ticket, clock), fraction=self.policy.reminder_fraction)
+        reminder = self._reminder_at(ticket, clock)
         return [TimerAction(min(reminder, level1), clock, "reminder"),
                 TimerAction(level1, clock, "escalation", 1),
                 TimerAction(level2, clock, "escalation", 2),
                 TimerAction(level3, clock, "escalation", 3)]
+
+    def _reminder_at(self, ticket: Ticket, clock: Clock) -> datetime:
+        """80% of the running limit; after a 延期, 80% of the extension from its approval."""
+        fraction = self.policy.reminder_fraction
+        if clock is Clock.HANDLE and ticket.extended_at and ticket.extension_limit:
+            return self.calendar.deadline(start=ticket.extended_at, fraction=fraction,
+                                          limit=TimeLimit.parse(ticket.extension_limit))
+        start = ticket.clock_started_at or ticket.reported_at
+        return self.calendar.deadline(start=start, limit=self._limit(ticket, clock),
+                                      fraction=fraction)
 
     def _limit(self, ticket: Ticket, clock: Clock) -> TimeLimit:
         if clock is Clock.HANDLE and ticket.limit_text:

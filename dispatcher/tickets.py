@@ -16,9 +16,11 @@ class Status(StrEnum):
     CLOSED = "closed"
     CANCELLED = "cancelled"
     DUPLICATE = "duplicate"
+    DISPUTED = "disputed"  # 退回 awaiting the station head's ruling; the department's clocks stop
 
 
-OPEN_STATUSES = frozenset({Status.TRIAGE, Status.DISPATCHED, Status.CLAIMED, Status.RESOLVED})
+OPEN_STATUSES = frozenset({Status.TRIAGE, Status.DISPATCHED, Status.CLAIMED, Status.RESOLVED,
+                           Status.DISPUTED})
 
 
 class TransitionError(Exception):
@@ -63,6 +65,17 @@ class Ticket:
     handle_reminded: bool = False
     next_timer_at: datetime | None = None
     dispute_count: int = 0
+    # when the running claim/handling clocks started (dispatch, or a transfer's fresh clocks)
+    clock_started_at: datetime | None = None
+    disputed_by: tuple[str, ...] = ()  # departments that said 退回, in order
+    ruling_deadline: datetime | None = None  # while DISPUTED: the station head's clock
+    ruled_at: datetime | None = None  # a ruling is final: no further 退回
+    resumed_at: datetime | None = None  # held clocks given back: what fell due fires now
+    extension_request: str | None = None  # a pending 申请延期 (TimeLimit text)
+    extension_reason: str | None = None
+    extension_limit: str | None = None  # the last approved extension
+    extended_at: datetime | None = None
+    extension_count: int = 0
     tag: str = ""
     id: int | None = None
 
@@ -90,7 +103,8 @@ def _require(ticket: Ticket, allowed: set[Status], reason: str) -> None:
 
 def claim(ticket: Ticket, *, by: str, at: datetime) -> None:
     """Mark the ticket claimed by a liaison of its department."""
-    _require(ticket, {Status.DISPATCHED}, f"{ticket.tag} 当前状态为「{STATUS_NAMES[ticket.status]}」，无需认领")
+    _require(ticket, {Status.DISPATCHED},
+             f"{ticket.tag} 当前状态为「{STATUS_NAMES[ticket.status]}」，无需认领")
     ticket.status = Status.CLAIMED
     ticket.claimed_at = at
     ticket.claimed_by = by
@@ -135,14 +149,17 @@ def cancel(ticket: Ticket, *, at: datetime) -> None:
 
 
 def assign(ticket: Ticket, *, department: str) -> None:
-    """Give a triaged ticket to a department (station head's decision)."""
-    _require(ticket, {Status.TRIAGE, Status.DISPATCHED, Status.CLAIMED},
+    """Give a ticket to a department (station head's decision, or a dispute's next candidate)."""
+    _require(ticket, {Status.TRIAGE, Status.DISPATCHED, Status.CLAIMED, Status.DISPUTED},
              f"{ticket.tag} 当前状态为「{STATUS_NAMES[ticket.status]}」，不能转派")
     ticket.department = department
     ticket.status = Status.DISPATCHED
     ticket.claimed_at = None
     ticket.claimed_by = None
     ticket.stage_level = 0
+    ticket.claim_reminded = False
+    ticket.handle_reminded = False
+    ticket.ruling_deadline = None
 
 
 STATUS_NAMES: dict[Status, str] = {
@@ -153,4 +170,5 @@ STATUS_NAMES: dict[Status, str] = {
     Status.CLOSED: "已结案",
     Status.CANCELLED: "已撤销",
     Status.DUPLICATE: "重复上报",
+    Status.DISPUTED: "退回待站长裁决",
 }

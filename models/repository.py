@@ -7,21 +7,25 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.messages import OutboundMessage
+from dispatcher.precedents import Precedent
 from dispatcher.tickets import OPEN_STATUSES, Status, Ticket, TicketEvent
-from models.tables import OutboxRow, TicketEventRow, TicketRow
+from models.tables import OutboxRow, PrecedentRow, TicketEventRow, TicketRow
 
 _TICKET_FIELDS = tuple(f.name for f in fields(Ticket) if f.name not in ("id", "tag"))
+_TUPLE_FIELDS = ("co_departments", "disputed_by")  # tuples in the domain, JSON lists in rows
+_PRECEDENT_FIELDS = tuple(f.name for f in fields(Precedent))
 _OPEN = [s.value for s in OPEN_STATUSES]
 
 
 def ticket_from_row(row: TicketRow) -> Ticket:
     values: dict[str, Any] = {name: getattr(row, name) for name in _TICKET_FIELDS}
     values["status"] = Status(row.status)
-    values["co_departments"] = tuple(row.co_departments or ())
+    for name in _TUPLE_FIELDS:
+        values[name] = tuple(values[name] or ())
     return Ticket(**values, tag=row.tag or "", id=row.id)
 
 
@@ -30,7 +34,7 @@ def _copy_to_row(ticket: Ticket, row: TicketRow) -> None:
         value = getattr(ticket, name)
         if name == "status":
             value = value.value
-        elif name == "co_departments":
+        elif name in _TUPLE_FIELDS:
             value = list(value)
         setattr(row, name, value)
 
@@ -69,6 +73,13 @@ class SqlTickets:
             TicketRow.source_message_id == message_id).order_by(TicketRow.id).limit(1))
         return ticket_from_row(row) if row else None
 
+    def from_message(self, message_id: str) -> Sequence[Ticket]:
+        rows = self._session.scalars(select(TicketRow).where(or_(
+            TicketRow.source_message_id == message_id,
+            TicketRow.source_message_id.startswith(message_id + "#", autoescape=True)))
+            .order_by(TicketRow.id))
+        return [ticket_from_row(r) for r in rows]
+
     def due(self, *, now: datetime, limit: int) -> Sequence[Ticket]:
         # SKIP LOCKED: a second instance sweeping at the same moment takes other tickets.
         query = (select(TicketRow)
@@ -88,6 +99,42 @@ class SqlTickets:
                                      .order_by(TicketEventRow.id))
         return [TicketEvent(ticket_tag=r.ticket_tag, kind=r.kind, at=r.at, actor_id=r.actor_id,
                             message_id=r.message_id, detail=dict(r.detail or {})) for r in rows]
+
+
+def _precedent(row: PrecedentRow) -> Precedent:
+    values: dict[str, Any] = {name: getattr(row, name) for name in _PRECEDENT_FIELDS}
+    values["keywords"] = tuple(row.keywords or ())
+    return Precedent(**values)
+
+
+class SqlPrecedents:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, precedent: Precedent) -> Precedent:
+        row = PrecedentRow(**{name: getattr(precedent, name) for name in _PRECEDENT_FIELDS
+                              if name != "id"})
+        row.keywords = list(precedent.keywords)
+        self._session.add(row)
+        self._session.flush()
+        return _precedent(row)
+
+    def get(self, precedent_id: int) -> Precedent | None:
+        row = self._session.get(PrecedentRow, precedent_id)
+        return _precedent(row) if row else None
+
+    def active(self) -> Sequence[Precedent]:
+        rows = self._session.scalars(select(PrecedentRow).where(PrecedentRow.revoked_at.is_(None))
+                                     .order_by(PrecedentRow.id))
+        return [_precedent(r) for r in rows]
+
+    def revoke(self, precedent_id: int, *, at: datetime, by: str) -> Precedent | None:
+        row = self._session.get(PrecedentRow, precedent_id)
+        if row is None or row.revoked_at is not None:
+            return None
+        row.revoked_at, row.revoked_by = at, by
+        self._session.flush()
+        return _precedent(row)
 
 
 class SqlOutbox:

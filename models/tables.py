@@ -1,4 +1,4 @@
-"""The tables: inbound messages, tickets, their audit events, and the outbox."""
+"""The tables: inbound messages, tickets, their audit events, precedents, and the outbox."""
 
 from __future__ import annotations
 
@@ -82,6 +82,34 @@ class TicketRow(Base):
     handle_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     dispute_count: Mapped[int] = mapped_column(Integer, default=0)
+    clock_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    disputed_by: Mapped[list[str]] = mapped_column(JSON, default=list)
+    ruling_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ruled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    extension_request: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    extension_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    extension_limit: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    extended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    extension_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PrecedentRow(Base):
+    """A station head's ruling kept as a precedent: item (and keywords) → department."""
+
+    __tablename__ = "precedents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_code: Mapped[str] = mapped_column(String(32), index=True)
+    department: Mapped[str] = mapped_column(String(64))
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    from_department: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    community_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    ticket_tag: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
 
 
 class TicketEventRow(Base):

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.repository import SqlOutbox, SqlTickets
+from models.repository import SqlOutbox, SqlPrecedents, SqlTickets
 
 
 class SqlUnitOfWork:
@@ -16,6 +16,7 @@ class SqlUnitOfWork:
 
     tickets: SqlTickets
     outbox: SqlOutbox
+    precedents: SqlPrecedents
     session: Session
 
     def __init__(self, session_factory: sessionmaker[Any], *,
@@ -27,6 +28,7 @@ class SqlUnitOfWork:
         self.session = self._factory()
         self.tickets = SqlTickets(self.session)
         self.outbox = SqlOutbox(self.session, route=self._route)
+        self.precedents = SqlPrecedents(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -30,7 +30,8 @@ def _backends() -> list[str]:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if os.environ.get("GRIDBOT_REQUIRE_POSTGRES") and not PG_URL:
-        raise pytest.UsageError("GRIDBOT_REQUIRE_POSTGRES is set but GRIDBOT_TEST_DATABASE_URL is not")
+        raise pytest.UsageError(
+            "GRIDBOT_REQUIRE_POSTGRES is set but GRIDBOT_TEST_DATABASE_URL is not")
     if PG_URL:
         try:
             probe = create_engine(PG_URL)
@@ -38,7 +39,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                 connection.execute(text("SELECT 1"))
             probe.dispose()
         except Exception as err:  # CI must fail, never skip, when PostgreSQL is missing
-            raise pytest.UsageError(f"PostgreSQL at GRIDBOT_TEST_DATABASE_URL unreachable: {err}")
+            raise pytest.UsageError(
+                f"PostgreSQL at GRIDBOT_TEST_DATABASE_URL unreachable: {err}") from err
 
 
 @pytest.fixture(params=_backends())

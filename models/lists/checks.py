@@ -9,14 +9,18 @@ from models.lists.schema import DepartmentsFile, ItemModel, ListFile
 DEPARTMENTS_FILE = "departments.yaml"
 
 
-def check_departments(registry: DepartmentsFile, *, file: str = DEPARTMENTS_FILE) -> list[ListError]:
+def check_departments(
+    registry: DepartmentsFile, *, file: str = DEPARTMENTS_FILE
+) -> list[ListError]:
     errors: list[ListError] = []
     owner_of: dict[str, str] = {}
     seen_ids: set[str] = set()
     for index, dept in enumerate(registry.departments):
         where = f"departments[{index}]"
         if dept.id in seen_ids:
-            errors.append(ListError(file, f"{where}.id", texts.DUPLICATE_DEPARTMENT.format(id=dept.id)))
+            errors.append(
+                ListError(file, f"{where}.id", texts.DUPLICATE_DEPARTMENT.format(id=dept.id))
+            )
         seen_ids.add(dept.id)
         for name in dict.fromkeys((dept.id, dept.name, *dept.short_names)):
             first = owner_of.setdefault(name.lower(), dept.id)
@@ -29,7 +33,7 @@ def check_departments(registry: DepartmentsFile, *, file: str = DEPARTMENTS_FILE
 def check_list(
     doc: ListFile, *, file: str, known: set[str], seen_codes: dict[str, str]
 ) -> list[ListError]:
-    """Check one list file; ``seen_codes`` (code -> place) is shared so codes are unique across files."""
+    """Check one list file; ``seen_codes`` (code -> place) is shared across files."""
     errors: list[ListError] = []
     category_codes: set[str] = set()
     for c_index, category in enumerate(doc.categories):
@@ -61,7 +65,9 @@ def _check_item(item: ItemModel, *, file: str, place: str, known: set[str]) -> l
         refs.append(("supervisor", item.supervisor))
     for field, dept in refs:
         if dept not in known:
-            errors.append(ListError(file, f"{place}.{field}", texts.UNKNOWN_DEPARTMENT.format(dept=dept)))
+            errors.append(
+                ListError(file, f"{place}.{field}", texts.UNKNOWN_DEPARTMENT.format(dept=dept))
+            )
     for n, dept in enumerate(item.co_departments):
         if dept == item.department:
             reason = texts.CO_SAME_AS_MAIN.format(dept=dept)

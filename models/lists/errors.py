@@ -10,7 +10,7 @@ from models.lists import texts
 
 @dataclass(frozen=True, slots=True)
 class ListError:
-    """One problem: the file, where in it (``categories[3].items[7].limit`` or ``第 12 行``), why."""
+    """One problem: the file, where in it (``categories[3].items[7].limit``, ``第 12 行``), why."""
 
     file: str
     location: str

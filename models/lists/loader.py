@@ -36,14 +36,16 @@ def load_responsibility_list(directory: Path) -> ResponsibilityList:
     Raises ListValidationError carrying every problem found; never returns a partial list.
     """
     errors: list[ListError] = []
-    docs = {name: _read_yaml(directory / name, errors) for name in
-            (DEPARTMENTS_FILE, COMPONENTS_FILE, EVENTS_FILE)}
+    docs = {
+        name: _read_yaml(directory / name, errors)
+        for name in (DEPARTMENTS_FILE, COMPONENTS_FILE, EVENTS_FILE)
+    }
     if errors:
         raise ListValidationError(errors)
     return build_list(
         departments=docs[DEPARTMENTS_FILE],
         lists={kind: docs[file] for kind, file in LIST_FILES.items()},
-        files={kind: file for kind, file in LIST_FILES.items()},
+        files=dict(LIST_FILES.items()),
     )
 
 
@@ -80,7 +82,9 @@ def build_list(
     return _to_domain(registry, parsed)
 
 
-def _to_domain(registry: DepartmentsFile, parsed: Mapping[ListKind, ListFile]) -> ResponsibilityList:
+def _to_domain(
+    registry: DepartmentsFile, parsed: Mapping[ListKind, ListFile]
+) -> ResponsibilityList:
     departments = {
         d.id: Department(id=d.id, name=d.name, short_names=tuple(d.short_names))
         for d in registry.departments
@@ -90,16 +94,27 @@ def _to_domain(registry: DepartmentsFile, parsed: Mapping[ListKind, ListFile]) -
         for category in doc.categories:
             for item in category.items:
                 conditions = tuple(
-                    CaseCondition(filing=c.filing, limit=TimeLimit.parse(c.limit), closing=c.closing)
+                    CaseCondition(
+                        filing=c.filing, limit=TimeLimit.parse(c.limit), closing=c.closing
+                    )
                     for c in item.conditions
                 )
-                items.append(Item(
-                    code=item.code, list=kind, category=category.name,
-                    category_code=category.code, name=item.name, department=item.department,
-                    conditions=conditions, aliases=tuple(item.aliases),
-                    co_departments=tuple(item.co_departments), supervisor=item.supervisor,
-                    urgency=Urgency(item.urgency), source=item.source,
-                ))
+                items.append(
+                    Item(
+                        code=item.code,
+                        list=kind,
+                        category=category.name,
+                        category_code=category.code,
+                        name=item.name,
+                        department=item.department,
+                        conditions=conditions,
+                        aliases=tuple(item.aliases),
+                        co_departments=tuple(item.co_departments),
+                        supervisor=item.supervisor,
+                        urgency=Urgency(item.urgency),
+                        source=item.source,
+                    )
+                )
     return ResponsibilityList(label=registry.label, departments=departments, items=tuple(items))
 
 

@@ -14,8 +14,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dispatcher.lists import Item, ListKind, ResponsibilityList
 from models.lists.table_format import (
-    DEPARTMENTS_SHEET, DEPT_ID, DEPT_NAME, DEPT_SHORT, EXPORT_COLUMNS, INFO_SHEET, LABEL_KEY,
-    LIST_NAMES, SEPARATOR, URGENCY_LABELS,
+    DEPARTMENTS_SHEET,
+    DEPT_ID,
+    DEPT_NAME,
+    DEPT_SHORT,
+    EXPORT_COLUMNS,
+    INFO_SHEET,
+    LABEL_KEY,
+    LIST_NAMES,
+    SEPARATOR,
+    URGENCY_LABELS,
 )
 
 _WIDTHS = (8, 12, 10, 18, 18, 18, 44, 20, 12, 20, 8, 30, 36)
@@ -55,14 +63,26 @@ def _write_list(ws: Worksheet, lst: ResponsibilityList, kind: ListKind) -> None:
     for item in lst.items_of(kind):
         first = True
         for condition in item.conditions:
-            category = [item.category_code, item.category] if item.category_code != last_category \
+            category = (
+                [item.category_code, item.category]
+                if item.category_code != last_category
                 else ["", ""]
+            )
             last_category = item.category_code
             head = _item_cells(lst, item) if first else ["", ""]
             tail = _extra_cells(lst, item) if first else ["", "", "", ""]
             code_name = [item.code, item.name] if first else ["", ""]
-            ws.append([*category, *code_name, *head,
-                       condition.filing, condition.closing, str(condition.limit), *tail])
+            ws.append(
+                [
+                    *category,
+                    *code_name,
+                    *head,
+                    condition.filing,
+                    condition.closing,
+                    str(condition.limit),
+                    *tail,
+                ]
+            )
             first = False
     _style_header(ws, _WIDTHS)
 

@@ -56,15 +56,20 @@ def read_sheets(path: Path) -> list[Sheet]:
         return _read_xlsx(path)
     if suffix == ".csv":
         return [Sheet(path.stem, _read_csv(path))]
-    raise ListValidationError([ListError(path.name, "", texts.TABLE_UNSUPPORTED.format(suffix=suffix))])
+    raise ListValidationError(
+        [ListError(path.name, "", texts.TABLE_UNSUPPORTED.format(suffix=suffix))]
+    )
 
 
 def _read_xlsx(path: Path) -> list[Sheet]:
     try:
         workbook = load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        detail = "不是 zip 格式，可能是改了扩展名的其他文件" if isinstance(exc, zipfile.BadZipFile) \
+        detail = (
+            "不是 zip 格式，可能是改了扩展名的其他文件"
+            if isinstance(exc, zipfile.BadZipFile)
             else type(exc).__name__
+        )
         raise ListValidationError(
             [ListError(path.name, "", texts.TABLE_NOT_XLSX.format(detail=detail))]
         ) from exc
@@ -106,8 +111,11 @@ def locate_header(sheet: Sheet) -> Table | None:
             for position, name in enumerate(names):
                 if name:
                     columns.setdefault(name, position)
-            data = [(number, row) for number, row in enumerate(sheet.rows, start=1)
-                    if number > index + 1]
+            data = [
+                (number, row)
+                for number, row in enumerate(sheet.rows, start=1)
+                if number > index + 1
+            ]
             return Table(sheet.title, columns, data)
     return None
 

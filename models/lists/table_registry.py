@@ -9,7 +9,13 @@ from dispatcher.lists import Department
 from models.lists import texts
 from models.lists.errors import ListError
 from models.lists.table_format import (
-    DEPARTMENTS_SHEET, DEPT_ID, DEPT_NAME, DEPT_SHORT, INFO_SHEET, LABEL_KEY, SEPARATOR,
+    DEPARTMENTS_SHEET,
+    DEPT_ID,
+    DEPT_NAME,
+    DEPT_SHORT,
+    INFO_SHEET,
+    LABEL_KEY,
+    SEPARATOR,
 )
 from models.lists.table_read import Sheet
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from models.base import Base, make_engine
 from models import learning, tables  # noqa: F401  (registers the tables on the metadata)
+from models.base import Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata

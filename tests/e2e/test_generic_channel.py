@@ -7,9 +7,11 @@ import time
 
 import httpx
 import pytest
+from fastapi import FastAPI, HTTPException, Request
 from sqlalchemy import Engine, func, select
 
 from bot.app import create_app
+from bot.channels.signing import verify
 from bot.settings import Settings
 from models.migrate import upgrade
 from models.tables import InboundRow, OutboxRow, TicketRow
@@ -80,3 +82,35 @@ def test_oversize_body_is_413(live: httpx.Client, engine: Engine) -> None:
 
 def test_unknown_source_is_404(live: httpx.Client) -> None:
     assert signed_post(live, "/channels/generic/nobody", _body(), GENERIC_SECRET).status_code == 404
+
+
+def test_replies_reach_the_bridge_signed_and_once(settings: Settings, engine: Engine) -> None:
+    received: list[dict[str, object]] = []
+    failures = {"left": 2}  # the bridge is down twice: the outbox must retry, not duplicate
+    bridge = FastAPI()
+
+    @bridge.post("/outbound")
+    async def outbound(request: Request) -> dict[str, bool]:
+        body = await request.body()
+        assert verify(GENERIC_SECRET, request.headers["X-Gridbot-Timestamp"], body,
+                      request.headers["X-Gridbot-Signature"])
+        if failures["left"]:
+            failures["left"] -= 1
+            raise HTTPException(503)
+        received.append(json.loads(body))
+        return {"ok": True}
+
+    upgrade(engine)
+    with serve(bridge) as bridge_url:
+        routed = settings.model_copy(update={
+            "generic": {"bridge": settings.generic["bridge"].model_copy(
+                update={"callback_url": f"{bridge_url}/outbound"})},
+            "outbound": settings.outbound.model_copy(
+                update={"chats": {"xialing-grid": "generic:bridge"}})})
+        with serve(create_app(routed)) as base, httpx.Client(base_url=base) as client:
+            assert signed_post(client, URL, _body("out-1"), GENERIC_SECRET).status_code == 200
+            wait_for(lambda: received, timeout=30)
+            wait_for(lambda: _count(engine, OutboxRow) == 1)
+    assert len(received) == 1
+    assert received[0]["event"] == "dispatch"
+    assert received[0]["mentions"] == ["zhifa-1"]

@@ -44,7 +44,11 @@ def document(kind: str, categories: list[Cat]) -> dict[str, Any]:
     return {
         "list": kind,
         "categories": [
-            {"code": cat.code, "name": cat.name, "items": [_item(kind, cat, it) for it in cat.items]}
+            {
+                "code": cat.code,
+                "name": cat.name,
+                "items": [_item(kind, cat, it) for it in cat.items],
+            }
             for cat in categories
         ],
     }

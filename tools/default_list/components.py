@@ -1,9 +1,19 @@
+# ruff: noqa: E501 - data tables read best one item per line
 """部件 6 大类 105 项 (CJ/T 214 大类; 小类 numbers from GB/T 30428.2 ≡ 运城 ≡ GB/T 47678.5)."""
 
 from __future__ import annotations
 
 from tools.default_list.common import (
-    BOX, FACILITY, GREEN, LAMP, MANHOLE, POLE, SIGN, STRUCTURE, Cat, I,
+    BOX,
+    FACILITY,
+    GREEN,
+    LAMP,
+    MANHOLE,
+    POLE,
+    SIGN,
+    STRUCTURE,
+    Cat,
+    I,
 )
 
 G = "GB/T 47678.5 0{c}；运城 muban 部件 {r}；单位按浙江县级市惯例拟定"
@@ -17,7 +27,7 @@ PUBLIC = Cat("01", "公用设施", [
     I("03", "雨水井盖", "雨水井 雨污井盖 排水井盖 雨水检查井", "shuiwu", "zhifa", "u", MANHOLE,
       "GB 01003；运城 01-03"),
     I("04", "雨水箅子", "雨水篦子 雨篦子 下水口 雨水口 排水口篦子 格栅盖 雨水箅子堵了", "shuiwu", "zhifa", "u",
-      MANHOLE + ["雨水箅子被垃圾、落叶堵塞，排水不畅|1工作日|清掏疏通"], "GB 01004；运城 01-04（含堵塞条件）"),
+      [*MANHOLE, "雨水箅子被垃圾、落叶堵塞，排水不畅|1工作日|清掏疏通"], "GB 01004；运城 01-04（含堵塞条件）"),
     I("05", "电力井盖", "电力盖板 供电井盖 电井盖 电缆沟盖", "gongdian", "zhifa", "u", MANHOLE,
       "GB 01005；运城同类四档条件；产权单位=供电公司"),
     I("06", "路灯井盖", "路灯手孔井盖 路灯检修井", "ludeng", "zhifa", "u", MANHOLE, "GB 01006；运城 01-06"),
@@ -103,9 +113,7 @@ ROAD = Cat("02", "道路交通", [
       "GB 02004；运城 02-04"),
     I("05", "出租车停靠站", "出租车站 出租车候客点 的士站", "jiaotong", "jiaotong", "n", SIGN, "GB 02005"),
     I("06", "过街天桥", "天桥 人行天桥", "zhujian", "zhujian", "u", STRUCTURE, "GB 02006；运城 02-06"),
-    I("07", "地下通道", "人行地道 地道 涵洞 下穿通道", "zhujian", "zhujian", "u", [
-        "通道积水影响通行或照明失效|2紧急工作时|排除积水、恢复照明",
-    ] + STRUCTURE, "GB 02007；运城 02-07"),
+    I("07", "地下通道", "人行地道 地道 涵洞 下穿通道", "zhujian", "zhujian", "u", ["通道积水影响通行或照明失效|2紧急工作时|排除积水、恢复照明", *STRUCTURE], "GB 02007；运城 02-07"),
     I("08", "立交桥", "高架桥 立交 匝道", "zhujian jiaotong", "zhujian", "u", STRUCTURE, "GB 02008；运城 02-08"),
     I("09", "跨河桥", "桥梁 河上的桥 小桥 桥栏杆", "zhujian shuili", "zhujian", "u", STRUCTURE, "GB 02009；运城 02-09"),
     I("10", "交通标志牌", "交通标志 指路牌 限速牌 禁停牌 标志牌 交通标线", "jiaojing jiaotong", "jiaojing", "n", SIGN,

@@ -5,9 +5,21 @@ from __future__ import annotations
 from tools.default_list import events_a, events_b, events_c
 
 EVENT_CATEGORIES = [
-    events_a.CITY, events_a.ADS, events_a.WORKS, events_a.STREET, events_a.EMERGENCY,
-    events_b.BUILDING, events_b.ENVIRONMENT, events_b.NOISE, events_b.MARKET, events_b.FIRE,
+    events_a.CITY,
+    events_a.ADS,
+    events_a.WORKS,
+    events_a.STREET,
+    events_a.EMERGENCY,
+    events_b.BUILDING,
+    events_b.ENVIRONMENT,
+    events_b.NOISE,
+    events_b.MARKET,
+    events_b.FIRE,
     events_b.SAFETY,
-    events_c.TRAFFIC, events_c.COMPOUND, events_c.HOUSING, events_c.WATER, events_c.GREEN,
+    events_c.TRAFFIC,
+    events_c.COMPOUND,
+    events_c.HOUSING,
+    events_c.WATER,
+    events_c.GREEN,
     events_c.DISPUTES,
 ]

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - data tables read best one item per line
 """事件 大类 01–05: the urban-management classics (运城 / GB/T 47678.5 小类 numbers)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - data tables read best one item per line
 """事件 大类 06–11: local 全科网格 extensions (小类 numbered 01.. within each 大类)."""
 
 from __future__ import annotations

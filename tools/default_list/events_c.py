@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - data tables read best one item per line
 """事件 大类 12–17: traffic, residential compounds, housing, water, greenery, disputes."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """learned examples (labelled history, transfers and rulings)
 
 Revision ID: 0003
-Revises: 0001  (the lead re-chains this onto 0002_disputes when both are merged)
+Revises: 0002
 """
 
 from alembic import op
@@ -10,7 +10,7 @@ import models.base
 
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
