@@ -38,6 +38,7 @@ def learn(
     try:
         now = datetime.now(UTC)
         if show:
+            store.import_rulings(now=now)
             for row in store.listing(include_undone=True):
                 state = "已撤销" if row.undone_at else "有效"
                 typer.echo(
@@ -77,6 +78,7 @@ def learned_examples(settings: Settings) -> list[LearnedExample]:
     except SQLAlchemyError:
         return []
     try:
+        store.import_rulings(now=datetime.now(UTC))
         return store.active()
     except SQLAlchemyError:
         return []  # not migrated yet: nothing learned

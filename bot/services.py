@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -34,33 +32,41 @@ from models.learning import LearnedStore
 from models.lists import ListHolder
 from models.uow import SqlUnitOfWork
 
+RECHECK = timedelta(seconds=10)
+
 
 class ClassifierHolder:
     """The classifier for the current list and learned examples; rebuilt when either changes.
 
-    Learned examples may be added by another process (``gridbot learn``), so their version is
-    re-read at most every ``recheck_seconds``; ``invalidate()`` forces it (a ruling just made).
+    Learned examples may be added by another process (``gridbot learn``) or by a station
+    head's transfer or ruling, so the store is re-read at most every ``recheck`` of the
+    injected clock (virtual time in a replay, so replays stay deterministic).
     """
 
     def __init__(self, lists: ListHolder,
                  build: Callable[[ResponsibilityList, Sequence[LearnedExample]], Classifier],
-                 learned: LearnedStore | None = None, recheck_seconds: float = 10.0) -> None:
+                 *, learned: LearnedStore | None = None, now: Callable[[], datetime] | None = None,
+                 recheck: timedelta = RECHECK) -> None:
         self._lists = lists
         self._build = build
         self._learned = learned
-        self._recheck = recheck_seconds
+        self._now = now
+        self._recheck = recheck
         self._for: tuple[ResponsibilityList, tuple[int, int]] | None = None
-        self._checked_at = -math.inf
+        self._checked_at: datetime | None = None
         self._version = (0, 0)
         self._classifier: Classifier | None = None
 
     def invalidate(self) -> None:
-        self._checked_at = -math.inf
+        self._checked_at = None
 
     def current(self) -> Classifier:
         lst = self._lists.current
-        if self._learned is not None and time.monotonic() - self._checked_at >= self._recheck:
-            self._version, self._checked_at = self._learned.version(), time.monotonic()
+        if self._learned is not None and self._now is not None:
+            now = self._now()
+            if self._checked_at is None or now - self._checked_at >= self._recheck:
+                self._learned.import_rulings(now=now)
+                self._version, self._checked_at = self._learned.version(), now
         key = (lst, self._version)
         if self._classifier is None or self._for != key:
             examples = self._learned.active() if self._learned is not None else ()
@@ -102,7 +108,8 @@ def build_services(settings: Settings, *, clock: Clock, engine: Engine | None = 
     factory = make_session_factory(engine)
     lists = ListHolder(settings.lists_dir)
     lists.load()
-    classifiers = ClassifierHolder(lists, build_classifier, learned=LearnedStore(factory))
+    classifiers = ClassifierHolder(lists, build_classifier, learned=LearnedStore(factory),
+                                   now=clock.now)
     calendar = build_working_calendar(settings.calendar,
                                       today=(today or clock.now()).astimezone(settings.tz).date())
     timers = CalendarTimers(calendar=calendar, policy=TimerPolicy())

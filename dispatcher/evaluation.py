@@ -79,6 +79,8 @@ def evaluate(classifier: Classifier, rows: Sequence[LabelledMessage]) -> dict[st
         "department_top3": tally.ratio("dept_top3", "reports"),
         "item_top1": tally.ratio("item_top1", "reports"),
         "multi_problem_recall": tally.ratio("multi_found", "multi_problems"),
+        # single-problem reports that would open more than one ticket
+        "single_problem_split_rate": tally.ratio("split", "single_reports"),
         "triage_rate": tally.ratio("triage", "reports"),
         "dispatched_accuracy": tally.ratio("dispatched_ok", "dispatched"),
         "chatter_ticket_rate": tally.ratio("chatter_ticket", "chatter"),
@@ -110,6 +112,9 @@ def _score_row(tally: _Tally, row: LabelledMessage, result: Classification) -> N
         tally.counts["dispatched_ok"] += top_ok
     if not top_ok:
         tally.confusions[(row.departments[0], depts[0] if depts else "-")] += 1
+    if len(row.departments) == 1:
+        tally.counts["single_reports"] += 1
+        tally.counts["split"] += len(result.items) > 1
     if len(row.departments) > 1:
         tally.counts["multi_problems"] += len(row.departments)
         tally.counts["multi_found"] += _problems_found(row, result.items)

@@ -16,8 +16,10 @@ from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 from dispatcher.classify.learning import LearnedExample
 from dispatcher.lists import ResponsibilityList
 from models.base import Base, UTCDateTime
+from models.tables import TicketEventRow, TicketRow
 
 SOURCES = ("learn", "transfer", "ruling")
+RULING_KINDS = ("transfer", "ruling")  # ticket events a station head's decision leaves
 
 
 class LearnedExampleRow(Base):
@@ -99,6 +101,42 @@ class LearnedStore:
             session.add_all(records)
             session.flush()
             return [r.id for r in records]
+
+    def import_rulings(self, *, now: datetime) -> int:
+        """Turn every station-head transfer or ruling not seen yet into a learned example.
+
+        The ticket's original report is the text and the department it was given to is the
+        label; transfers the bot made itself after a 退回 are not rulings and are skipped.
+        """
+        with self._sessions.begin() as session:
+            seen = set(
+                session.scalars(
+                    select(LearnedExampleRow.origin).where(LearnedExampleRow.origin.like("event:%"))
+                )
+            )
+            events = session.execute(
+                select(TicketEventRow, TicketRow)
+                .join(TicketRow, TicketRow.tag == TicketEventRow.ticket_tag)
+                .where(TicketEventRow.kind.in_(RULING_KINDS))
+            ).all()
+            added = 0
+            for event, ticket in events:
+                origin = f"event:{event.id}"
+                department = (event.detail or {}).get("to")
+                if origin in seen or not department or (event.detail or {}).get("by") == "dispute":
+                    continue
+                session.add(
+                    LearnedExampleRow(
+                        text=ticket.source_text,
+                        department=str(department),
+                        item_code=ticket.item_code,
+                        source=event.kind,
+                        origin=origin,
+                        created_at=now,
+                    )
+                )
+                added += 1
+            return added
 
     def listing(self, *, include_undone: bool = False) -> list[LearnedExampleRow]:
         with self._sessions() as session:

@@ -26,7 +26,7 @@ _PROBLEM_RE = re.compile(
 )
 REPORT_MIN = 0.5  # weakest evidence that still counts as a described problem
 TRIAGE_BELOW = 0.4  # calibrated confidence under which the station head decides
-EXTRA_MIN = 1.5  # a second problem needs a whole-term hit at least this strong
+EXTRA_MIN = 1.3  # a clause must be at least this sure to count as a problem of its own
 MAX_ITEMS = 3
 NAMED_DEPARTMENT_BOOST = 0.8
 LONG_ENOUGH = 10  # a longer message with no chatter cue describes something: never drop it
@@ -112,7 +112,7 @@ class GridClassifier:
                 continue
             seen.add(item.code)
             department, place_cue = route_department(item, reading.folded)
-            words = _evidence(r, reading)
+            words = _evidence(self._index, r, reading)
             evidence = tuple(dict.fromkeys(e for e in (*words, cue, place_cue) if e))
             score = top_score * r.raw / max(ranked[0].raw, 1e-9)
             out.append(
@@ -125,29 +125,24 @@ class GridClassifier:
         return out
 
     def _problems(self, reading: _Reading, first: ItemMatch) -> tuple[ItemMatch, ...]:
-        """One item per problem, in the order the message tells them.
+        """One item per problem: the surest first, then the others in the message's order.
 
         Each clause is ranked on its own; a clause whose best item is a different problem
         (different item, no shared evidence) is a problem of its own.
         """
         found: list[ItemMatch] = []
         for clause in clauses(reading.folded):
-            part = _read(clause)
-            ranked = [
-                r
-                for r in rank(self._index, part.body, limit=2)
-                if r.term_hit and r.raw >= EXTRA_MIN
-            ]
+            # Rank the clause alone, but read owner and place cues in the whole message.
+            part = _Reading(folded=reading.folded, body=_read(clause).body, cues=_read(clause).cues)
+            ranked = [r for r in rank(self._index, part.body, limit=2) if r.raw >= EXTRA_MIN]
             if not ranked:
                 continue
             match = self._matches(ranked[:1], part, calibrate(ranked))[0]
             if all(_distinct(match, c) for c in found):
                 found.append(match)
-        if len(found) < 2:
-            return (first,)
-        if all(_distinct(first, c) for c in found):
-            found.insert(0, first)
-        return tuple(found[:MAX_ITEMS])
+        # The surest problem leads; the others follow in the order the message tells them.
+        extras = [m for m in found if _distinct(m, first)]
+        return (first, *extras)[:MAX_ITEMS]
 
 
 def _read(folded: str) -> _Reading:
@@ -155,16 +150,14 @@ def _read(folded: str) -> _Reading:
     return _Reading(folded=folded, body=body, cues=cues)
 
 
-def _evidence(ranked: Ranked, reading: _Reading) -> list[str]:
+def _evidence(index: ListIndex, ranked: Ranked, reading: _Reading) -> list[str]:
     """The message's own words: colloquial words stand in for the standard words they brought."""
     words: list[str] = []
     for term in ranked.evidence:
         source = next((c for s, c in reading.cues.items() if term in s or s in term), None)
         words.append(source or term)
     if not words:
-        names = set().union(
-            *(bigrams(prepare(n)) for n in (ranked.item.name, *ranked.item.aliases))
-        )
+        names = index.name_bigrams[ranked.item.code]
         words = [c for s, c in reading.cues.items() if bigrams(s) & names]
     return words
 

@@ -53,6 +53,10 @@ class ListIndex:
         self.department_re = re.compile(
             rf"(?:@|找|喊|叫|请|通知)({names})|({names})(?:来|那边|的同志|处理|管)"
         )
+        self.name_bigrams = {
+            item.code: frozenset().union(*(bigrams(prepare(n)) for n in (item.name, *item.aliases)))
+            for item in self.items
+        }
         self.position = {item.code: n for n, item in enumerate(self.items)}
         # Terms by their first two characters: a message is scanned once, not once per term.
         self.terms_by_head: dict[str, list[Term]] = defaultdict(list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -41,19 +42,23 @@ def rank(
     for gram in bigrams(body):
         for n, weight in index.bigram_postings.get(gram, ()):
             gram_score[n] += weight
-    scored = [
+    boost = boost or {}
+    raw = {
+        n: TERM_FACTOR * term_score.get(n, 0.0)
+        + BIGRAM_FACTOR * gram_score.get(n, 0.0)
+        + boost.get(index.items[n].department, 0.0)
+        for n in set(term_score) | set(gram_score)
+    }
+    best = heapq.nsmallest(limit, raw, key=lambda n: (-raw[n], index.items[n].code))
+    return [
         Ranked(
             item=index.items[n],
-            raw=TERM_FACTOR * term_score.get(n, 0.0)
-            + BIGRAM_FACTOR * gram_score.get(n, 0.0)
-            + (boost or {}).get(index.items[n].department, 0.0),
+            raw=raw[n],
             evidence=tuple(dict.fromkeys(evidence.get(n, ()))),
             term_hit=n in term_score,
         )
-        for n in set(term_score) | set(gram_score)
+        for n in best
     ]
-    scored.sort(key=lambda r: (-r.raw, r.item.code))
-    return scored[:limit]
 
 
 def _term_hits(index: ListIndex, body: str) -> list[tuple[int, Term]]:

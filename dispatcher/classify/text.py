@@ -80,7 +80,7 @@ def bigrams(text: str) -> set[str]:
 def clauses(text: str) -> list[str]:
     """Split a report into clauses where a second problem may start."""
     parts = re.split(
-        r"[，,。；;！!？?\s]+|(?:还有|另外|而且|同时|并且|此外|顺便)|还(?=[开在把乱放占堆有贴倒排挖搭])",
+        r"[，,。；;！!？?、：:\s]+|(?:还有|另外|而且|同时|并且|此外|顺便)|还(?=[开在把乱放占堆有贴倒排挖搭])",
         text,
     )
     return [p for p in parts if p]

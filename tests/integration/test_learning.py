@@ -73,3 +73,56 @@ def test_eval_json_reports_every_metric(workdir: Path) -> None:
         "confusion_pairs",
     ):
         assert key in report
+
+
+def test_station_head_rulings_become_examples(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from models.base import make_engine, make_session_factory
+    from models.learning import LearnedStore
+    from models.migrate import upgrade
+    from models.tables import TicketEventRow, TicketRow
+
+    engine = make_engine(f"sqlite:///{tmp_path}/rulings.db")
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    now = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    with factory.begin() as session:
+        session.add(
+            TicketRow(
+                tag="A0001",
+                chat_id="xialing-grid",
+                status="open",
+                reporter_id="grid-wang",
+                reporter_name="王",
+                source_message_id="m1",
+                source_text=TEXT,
+                reported_at=now,
+                item_code=None,
+            )
+        )
+        session.add_all(
+            [
+                TicketEventRow(
+                    ticket_tag="A0001",
+                    kind="ruling",
+                    at=now,
+                    actor_id="xialing-head",
+                    detail={"department": "zhifa", "to": "wenlv"},
+                ),
+                TicketEventRow(
+                    ticket_tag="A0001",
+                    kind="transfer",
+                    at=now,
+                    actor_id="gridbot",
+                    detail={"department": "wenlv", "to": "zhifa", "by": "dispute"},
+                ),
+            ]
+        )
+    store = LearnedStore(factory)
+    assert store.import_rulings(now=now) == 1
+    assert store.import_rulings(now=now) == 0  # each ruling is learned once
+    [example] = store.active()
+    assert (example.text, example.department, example.source) == (TEXT, "wenlv", "ruling")
+    assert store.undo(example.id, now=now) and store.active() == []
+    engine.dispose()
