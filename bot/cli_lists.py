@@ -25,7 +25,22 @@ DEFAULT_DIR = Path("responsibility_lists/default")
 lists_app = typer.Typer(help=t.APP_HELP, no_args_is_help=True, add_completion=False)
 console = Console()
 
-DirOption = Annotated[Path, typer.Option("--dir", help=t.DIR_HELP)]
+DirOption = Annotated[Path | None, typer.Option("--dir", help=t.DIR_HELP)]
+ConfigOption = Annotated[Path, typer.Option("--config", help="配置文件路径（--dir 未给出时用其 lists_dir）")]
+
+
+def _list_dir(directory: Path | None, config: Path) -> Path:
+    """An explicit --dir wins; otherwise the configured list; otherwise the default list."""
+    if directory is not None:
+        return directory
+    if not config.is_file():
+        return DEFAULT_DIR
+    from bot.settings import ConfigError, load_settings
+
+    try:
+        return load_settings(config).lists_dir
+    except ConfigError as err:
+        _fail(err)
 
 
 def _fail(error: Exception | str) -> NoReturn:
@@ -61,9 +76,10 @@ def list_stats(lst: ResponsibilityList) -> dict[str, Any]:
 @lists_app.command("stats", help=t.STATS_HELP)
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help=t.JSON_HELP)] = False,
-    directory: DirOption = DEFAULT_DIR,
+    directory: DirOption = None,
+    config: ConfigOption = Path("config.yaml"),
 ) -> None:
-    lst = _load(directory)
+    lst = _load(_list_dir(directory, config))
     if as_json:
         typer.echo(json.dumps(list_stats(lst), ensure_ascii=False))
         return
@@ -71,8 +87,9 @@ def stats(
 
 
 @lists_app.command("validate", help=t.VALIDATE_HELP)
-def validate(directory: Annotated[Path, typer.Argument(help=t.DIR_HELP)] = DEFAULT_DIR) -> None:
-    lst = _load(directory)
+def validate(directory: Annotated[Path | None, typer.Argument(help=t.DIR_HELP)] = None,
+             config: ConfigOption = Path("config.yaml")) -> None:
+    lst = _load(_list_dir(directory, config))
     counts = Counter(item.list for item in lst.items)
     typer.echo(
         t.VALID.format(
@@ -88,8 +105,10 @@ def validate(directory: Annotated[Path, typer.Argument(help=t.DIR_HELP)] = DEFAU
 def import_(
     file: Annotated[Path, typer.Argument(help="XLSX / CSV")],
     out: Annotated[Path, typer.Option("--out", help=t.OUT_DIR_HELP)],
-    directory: Annotated[Path, typer.Option("--dir", help=t.REGISTRY_DIR_HELP)] = DEFAULT_DIR,
+    directory: Annotated[Path | None, typer.Option("--dir", help=t.REGISTRY_DIR_HELP)] = None,
+    config: ConfigOption = Path("config.yaml"),
 ) -> None:
+    directory = _list_dir(directory, config)
     existing = [out / name for name in (DEPARTMENTS_FILE, *LIST_FILES.values())]
     if any(path.exists() for path in existing):
         _fail(t.OUT_NOT_EMPTY.format(path=out))
@@ -112,11 +131,12 @@ def import_(
 @lists_app.command("export", help=t.EXPORT_HELP)
 def export(
     out: Annotated[Path, typer.Option("--out", help=t.OUT_FILE_HELP)],
-    directory: DirOption = DEFAULT_DIR,
+    directory: DirOption = None,
+    config: ConfigOption = Path("config.yaml"),
 ) -> None:
     if out.suffix.lower() != ".xlsx":
         _fail(t.OUT_NOT_XLSX.format(path=out))
-    lst = _load(directory)
+    lst = _load(_list_dir(directory, config))
     export_xlsx(lst, out)
     typer.echo(t.EXPORTED.format(items=len(lst.items), path=out))
 
@@ -124,9 +144,10 @@ def export(
 @lists_app.command("show", help=t.SHOW_HELP)
 def show(
     code: Annotated[str, typer.Argument(help="小类代码，如 020405")],
-    directory: DirOption = DEFAULT_DIR,
+    directory: DirOption = None,
+    config: ConfigOption = Path("config.yaml"),
 ) -> None:
-    lst = _load(directory)
+    lst = _load(_list_dir(directory, config))
     item = lst.item(code.strip())
     if item is None:
         _fail(t.UNKNOWN_CODE.format(code=code))

@@ -144,9 +144,12 @@ def load_settings(path: Path | str = "config.yaml", **overrides: Any) -> Setting
         raise ConfigError(f"找不到配置文件 {path}")
     bound = type("BoundSettings", (Settings,), {"yaml_path": path})
     try:
-        return bound(**overrides)  # type: ignore[no-any-return]
+        settings: Settings = bound(**overrides)
     except ValidationError as err:
         raise ConfigError(describe_errors(path, err)) from None
+    if not settings.lists_dir.is_absolute():  # relative to the config file, not the cwd
+        settings.lists_dir = (path.resolve().parent / settings.lists_dir)
+    return settings
 
 
 def describe_errors(path: Path, err: ValidationError) -> str:
