@@ -29,7 +29,6 @@ TRIAGE_BELOW = 0.4  # calibrated confidence under which the station head decides
 EXTRA_MIN = 1.3  # a clause must be at least this sure to count as a problem of its own
 MAX_ITEMS = 3
 NAMED_DEPARTMENT_BOOST = 0.8
-LONG_ENOUGH = 10  # a longer message with no chatter cue describes something: never drop it
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +78,7 @@ class GridClassifier:
                 matches = [followed, *(m for m in matches if m.item.code != followed.item.code)]
                 confidence, weak = max(confidence, precedent.similarity), False
         if weak:
-            if _PROBLEM_RE.search(folded) or len(prepare(text)) >= LONG_ENOUGH:
+            if _PROBLEM_RE.search(folded):
                 return _triage(text, matches)
             return _chatter(text)
         if confidence < TRIAGE_BELOW:
