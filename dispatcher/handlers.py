@@ -20,9 +20,6 @@ def _is_reporter_or_head(ctx: Context, ticket: Ticket) -> bool:
     return roles.is_reporter_or_head(ctx, ticket)
 
 
-def _dept_name(ctx: Context, ticket: Ticket) -> str:
-    return roles.dept_name(ctx, ticket.department)
-
 
 def _apply(ctx: Context, ticket: Ticket, change: Handler) -> bool:
     """Run a transition; a state that does not fit is answered, nothing changes."""
@@ -45,7 +42,7 @@ def handle_claim(ctx: Context, ticket: Ticket) -> None:
         return
     record(ctx.uow, ticket, "claim", now=ctx.now, source=ctx.message)
     ctx.reply(texts.CLAIM_ACK.format(
-        tag=ticket.tag, department=_dept_name(ctx, ticket),
+        tag=ticket.tag, department=roles.dept_name(ctx, ticket.department),
         who=ctx.desk.org.display_name(ctx.message.sender_id),
         handle_deadline=texts.when(ticket.handle_deadline, ctx.desk.tz)),
         event="claim_ack", ticket=ticket.tag)
@@ -60,7 +57,7 @@ def handle_resolve(ctx: Context, ticket: Ticket) -> None:
     note = ctx.command.rest or "已处理"
     record(ctx.uow, ticket, "resolve", now=ctx.now, source=ctx.message, note=note)
     ctx.reply(texts.RESOLVE_ACK.format(
-        tag=ticket.tag, department=_dept_name(ctx, ticket), note=note,
+        tag=ticket.tag, department=roles.dept_name(ctx, ticket.department), note=note,
         mentions=texts.mention([ticket.reporter_name]),
         auto_close=texts.when(ticket.next_timer_at, ctx.desk.tz)),
         event="resolve_ack", ticket=ticket.tag, mentions=(ticket.reporter_id,))
@@ -73,7 +70,7 @@ def handle_confirm(ctx: Context, ticket: Ticket) -> None:
     if not _apply(ctx, ticket, lambda c, t: tickets.close(t, at=c.now)):
         return
     record(ctx.uow, ticket, "close", now=ctx.now, source=ctx.message)
-    ctx.reply(texts.CLOSED.format(tag=ticket.tag, who=_dept_name(ctx, ticket)),
+    ctx.reply(texts.CLOSED.format(tag=ticket.tag, who=roles.dept_name(ctx, ticket.department)),
               event="closed", ticket=ticket.tag)
 
 
@@ -88,7 +85,7 @@ def handle_reopen(ctx: Context, ticket: Ticket) -> None:
     liaisons = ctx.desk.org.liaisons_of(ticket.department or "")
     ctx.reply(texts.REOPENED.format(
         tag=ticket.tag, reason=f"（{reason}）" if reason else "",
-        department=_dept_name(ctx, ticket), count=ticket.reopen_count,
+        department=roles.dept_name(ctx, ticket.department), count=ticket.reopen_count,
         mentions=texts.mention([ctx.desk.org.display_name(m) for m in liaisons]),
         handle_deadline=texts.when(ticket.handle_deadline, ctx.desk.tz)),
         event="reopened", ticket=ticket.tag, mentions=liaisons)
@@ -112,7 +109,7 @@ def handle_status(ctx: Context, ticket: Ticket) -> None:
                         f"（{ctx.desk.org.display_name(e.actor_id or '')}）" for e in events)
     ctx.reply(texts.STATUS.format(
         tag=ticket.tag, item=ticket.item_name or ticket.source_text[:30],
-        status=STATUS_NAMES[ticket.status], department=_dept_name(ctx, ticket),
+        status=STATUS_NAMES[ticket.status], department=roles.dept_name(ctx, ticket.department),
         claim=texts.when(ticket.claim_deadline, ctx.desk.tz),
         handle=texts.when(ticket.handle_deadline, ctx.desk.tz),
         history=_status_details(ctx, ticket) + history), event="status", ticket=ticket.tag)

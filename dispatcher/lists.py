@@ -133,6 +133,11 @@ class ResponsibilityList:
     def items_of(self, kind: ListKind) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.list is kind)
 
+    def department_label(self, dept_id: str | None) -> str:
+        """The department's full name for messages; the bare id when it is not registered."""
+        dept = self.departments.get(dept_id) if dept_id else None
+        return dept.name if dept else (dept_id or "—")
+
     def department_named(self, name: str) -> Department | None:
         """Resolve a department by id, full name or any short name people type."""
         dept_id = self._dept_names.get(name.strip().lower())

@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from dispatcher import duplicates, texts
+from dispatcher.citation import cite_in_dispatch
 from dispatcher.classification import Classification, Decision, ItemMatch
 from dispatcher.journal import record, say
-from dispatcher.lists import Item, ResponsibilityList
+from dispatcher.lists import Item
 from dispatcher.messages import InboundMessage
 from dispatcher.ports import UnitOfWork
 from dispatcher.tickets import Status, Ticket
@@ -70,12 +71,12 @@ def _announce_dispatch(*, desk: Desk, uow: UnitOfWork, ticket: Ticket, item: Ite
     co_liaisons = [m for d in ticket.co_departments for m in desk.org.liaisons_of(d)]
     co_line = ""
     if ticket.co_departments:
-        names = "、".join(_dept_name(lst, d) for d in ticket.co_departments)
+        names = "、".join(lst.department_label(d) for d in ticket.co_departments)
         co_line = texts.CO_LINE.format(names=names + " " + texts.mention(
             [desk.org.display_name(m) for m in co_liaisons]))
     text = texts.DISPATCH.format(
-        tag=ticket.tag, text=ticket.source_text.strip(), citation=cite(item),
-        department=_dept_name(lst, ticket.department),
+        tag=ticket.tag, text=ticket.source_text.strip(), citation=cite_in_dispatch(item),
+        department=lst.department_label(ticket.department),
         mentions=texts.mention([desk.org.display_name(m) for m in liaisons]), co_line=co_line,
         claim_deadline=texts.when(ticket.claim_deadline, desk.tz),
         handle_deadline=texts.when(ticket.handle_deadline, desk.tz),
@@ -102,14 +103,3 @@ def _open_triage(*, desk: Desk, uow: UnitOfWork, message: InboundMessage,
             deadline=texts.when(ticket.claim_deadline, desk.tz),
             hint=texts.TRIAGE_HINT.format(candidates=candidates) if candidates else ""))
     return ticket.tag
-
-
-def cite(item: Item) -> str:
-    """The item as a dispatch message cites it: list, code, name and 处置时限."""
-    kind = "部件" if item.list.value == "component" else "事件"
-    return f"{kind} {item.code} {item.name}（{item.category}，处置时限 {item.default_limit}）"
-
-
-def _dept_name(lst: ResponsibilityList, dept_id: str | None) -> str:
-    dept = lst.departments.get(dept_id) if dept_id else None
-    return dept.name if dept else (dept_id or "—")

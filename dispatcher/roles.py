@@ -39,8 +39,7 @@ def is_reporter_or_head(ctx: Context, ticket: Ticket) -> bool:
 
 
 def dept_name(ctx: Context, department: str | None) -> str:
-    dept = ctx.desk.responsibility_list().departments.get(department or "")
-    return dept.name if dept else (department or "—")
+    return ctx.desk.responsibility_list().department_label(department)
 
 
 def station_heads(ctx: Context, ticket: Ticket) -> list[str]:
