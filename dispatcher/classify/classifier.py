@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dispatcher.classification import Classification, Decision, Intent, ItemMatch
 from dispatcher.classify.index import ListIndex, prepare
-from dispatcher.classify.intent import chatter_cues, command_of, is_pure_chatter, owner_question
+from dispatcher.classify.intent import command_of, is_pure_chatter
 from dispatcher.classify.learning import LearnedExample, LearnedIndex
 from dispatcher.classify.ranking import Ranked, rank
 from dispatcher.classify.rules import refine_item, route_department
+from dispatcher.classify.signals import problem_word, talk_only
 from dispatcher.classify.text import bigrams, clauses, correct, fold
 from dispatcher.classify.vocab import expand
 from dispatcher.lists import ResponsibilityList
 
-# Problem words: without a list match, a message with one of these is still a report
-# (triaged); without any, and short, it is chatter.
-_PROBLEM_RE = re.compile(
-    r"乱|违|占|堵|坏|破|漏|没了|缺|倒|脏|臭|吵|噪|冒|积水|垃圾|摆摊|隐患|危险|"
-    r"不亮|塌|断|掉|歪|烧|偷|污|投诉|反映|举报"
-)
 REPORT_MIN = 0.5  # weakest evidence that still counts as a described problem
 TRIAGE_BELOW = 0.4  # calibrated confidence under which the station head decides
 EXTRA_MIN = 1.3  # a clause must be at least this sure to count as a problem of its own
@@ -62,12 +56,11 @@ class GridClassifier:
                 text=text, intent=Intent.COMMAND, decision=Decision.IGNORE, command=command
             )
         folded = correct(fold(text))
-        if is_pure_chatter(folded) or chatter_cues(folded):
+        # A report needs a problem signal; talk about work stays quiet (signals.py).
+        if is_pure_chatter(folded) or talk_only(folded, self._signal):
             return _chatter(text)
         reading = _read(folded)
         ranked = rank(self._index, reading.body, boost=self._named_departments(text))
-        if owner_question(folded) and not (ranked and ranked[0].term_hit):
-            return _chatter(text)
         weak = not ranked or ranked[0].raw < REPORT_MIN
         confidence = 0.1 if weak else calibrate(ranked)
         matches = self._matches(ranked, reading, confidence)
@@ -77,11 +70,7 @@ class GridClassifier:
             if followed is not None:
                 matches = [followed, *(m for m in matches if m.item.code != followed.item.code)]
                 confidence, weak = max(confidence, precedent.similarity), False
-        if weak:
-            if _PROBLEM_RE.search(folded):
-                return _triage(text, matches)
-            return _chatter(text)
-        if confidence < TRIAGE_BELOW:
+        if weak or confidence < TRIAGE_BELOW:
             return _triage(text, matches)
         items = self._problems(reading, matches[0])
         return Classification(
@@ -91,6 +80,14 @@ class GridClassifier:
             items=items,
             candidates=tuple(matches),
         )
+
+    def _signal(self, piece: str) -> str | None:
+        """A problem in a piece of text: a problem word, a list term or a colloquial cue."""
+        word = problem_word(piece)
+        if word:
+            return word
+        body, cues = expand(prepare(piece))
+        return next(iter(cues.values()), None) or self._index.first_event_term(body)
 
     def _named_departments(self, text: str) -> dict[str, float]:
         """A department the reporter names (``@交警``) tips the balance between close items."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from dispatcher.classify.text import bigrams, compact, correct, fold
-from dispatcher.lists import Item, ResponsibilityList
+from dispatcher.lists import Item, ListKind, ResponsibilityList
 
 Tokenizer = Callable[[str], Iterable[str]]
 NAME_WEIGHT = 1.0
@@ -99,6 +99,18 @@ class ListIndex:
             for gram, weight in profile.items():
                 postings[gram].append((position, weight * math.log(1 + n / df[gram])))
         return dict(postings)
+
+    def first_event_term(self, body: str) -> str | None:
+        """The first *event* name or alias in a prepared text, or None.
+
+        Event wordings describe a problem ("乱停车", "群租"); component wordings name an object
+        ("邮箱", "工地") that is only a problem with a problem word next to it.
+        """
+        for start in range(len(body) - 1):
+            for term in self.terms_by_head.get(body[start : start + 2], ()):
+                if term.item.list is ListKind.EVENT and body.startswith(term.text, start):
+                    return term.text
+        return None
 
 
 def _wordings(item: Item) -> Iterable[tuple[str, float]]:

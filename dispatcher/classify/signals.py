@@ -1,0 +1,108 @@
+"""Is there a problem in this message at all? The report/chatter line, drawn on principle.
+
+A report describes something wrong: it carries a *problem signal* — a word for damage, loss,
+disorder, nuisance, pollution, danger or a violation ("坏了", "没了", "堵", "乱停", "冒黑烟",
+"没有执照"). Talk about work (notices, meetings, sign-ins, statistics, praise for something
+already fixed, instructions to grid workers, general "who handles this kind of thing?"
+questions) stays chatter even when it names a problem — unless the message turns to a
+current problem after a marker ("不过…", "另外…", "刚看到…", "居民反映…").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Words that describe something wrong. Grouped by kind so the list can be reviewed; each
+# alternative is a *state or act*, not an object, so "路灯的事谢谢大家" has none.
+_PROBLEM_WORDS = (
+    # damage, wear, breakage
+    r"坏|破|损|裂|断|塌|陷|歪|翘|松了|松动|晃|摇|掉|脱落|碎|锈|瘪|鼓包|空鼓|变形|弯|磨没|"
+    r"看不清|不亮|不灵|失灵|不转|不通|不出水|没水|停电|停水|黑乎乎|黑了|一闪|闪|故障|"
+    r"困人|卡住|倒了|倒在|倒地|被撞|撞|压到|压坏|露出|露在|开着|移位|高出|颠|写错|蛀|垂|碰到|进不去|出不来|亮着|浪费|全是|不知道是谁|都说不是|没人认|进(?:电梯|楼道)|"
+    # loss, absence
+    r"(?<!完)没了|没有了|丢了|被偷|偷|缺|不见|少了|没收|没人应|没见人|没出门|"
+    # water, smell, dirt, pollution
+    r"漏|渗|滴水|冒|溢|满了|爆满|堵|积水|淹|进水|臭|味|脏|污|油烟|黑烟|黄烟|浑|发黄|沉淀|"
+    r"漂|死鱼|死猫|死狗|死鸡|死鸭|死猪|病死|死了好几|尸体|生虫|蚊子|苍蝇|老鼠|蟑螂|粉尘|扬尘|灰大|尘土|泥浆|一地|"
+    # disorder, occupation, dumping, building, posting
+    r"乱|占|摆|堆|扔|丢|倒(?:了|在|进|入|垃圾|污水|水)|烧|焚|着火|起火|火情|吵|噪|响|扰民|"
+    r"搭|盖了|加盖|建了|起了|违|私|擅自|偷排|直排|排到|排进|排的|种菜|种了|砍|挖|贴(?:了|满|着|在)|小广告|刷了|涂|喷了|晒(?:了|着|在|满)|挂(?:了|着|在|满)|晾|"
+    r"停满|停在|停着|停了|没分|混在|混着|并排停|双闪|拥堵|堵死|拉客|拦|占用|圈了|"
+    r"招揽|喇叭|叫卖|喊|唱|跳舞|广场舞|音乐|(?<![外买])卖|充电(?!宝|桩)|插线板|群租|施工|打桩|装修|钻|滚到|跑|"
+    # legality, fraud, money, people at risk
+    r"(?:没|无|未)(?:有|看到|见|办)?.{0,3}(?:证|照|资质|许可|审批|检疫|手续)|没挂牌|假|过期|变质|三无|不准|"
+    r"短斤|缺两|拖欠|欠|讨薪|打架|打起来|吵架|纠纷|矛盾|动手|闹事|围堵|危险|隐患|险|"
+    r"摔|伤|流浪|乞讨|可疑|转悠|拉车门|鬼鬼祟祟|撬|未成年|野泳|溺水|走失|"
+    r"投诉|举报|反映|求助|没人管|不管|"
+    # crowding, animals, plants
+    r"检疫|宰杀|狗|犬|病虫|枯|遮挡|挡住|影响|工资|处方|网吧|盗版|卫生太差|不卫生"
+)
+PROBLEM_RE = re.compile(_PROBLEM_WORDS)
+
+# Talk about work, not a problem at a place.
+_WORK_TALK_RE = re.compile(
+    r"开会|会议|例会|通知|培训(?!班|机构)|学习|签到|打卡|值班|排班|请.{0,3}假|调休|补贴|天气|考核|考试|成绩|台账|表格|"
+    r"演练|【转发?】|转发|【通报】|通报|纪要|汇报|督导|督查|检查组|抽查|宣传|倡议|活动|接龙|"
+    r"志愿|招募|资料|简报|附件|群文件|链接|文章|海报|推文|知识|无异常|没发现问题|未发现|"
+    r"一切正常|正常$|办结率|占比|共(?:上报|处置|办结)|\d+[起件]"
+)
+# Praise for, or news of, something already dealt with.
+_DONE_RE = re.compile(
+    r"(?<!不)亮了|拖走了|少多了|处理得|修得|修好|很快|真快|真及时|已经有人报|报过了|"
+    r"已经好了|已经打|打过|点赞|表扬|辛苦|谢谢|感谢|满意|解决了"
+)
+# Instructions to grid workers: what to look for, not what was found.
+_INSTRUCTION_RE = re.compile(
+    r"大家(?:巡查|走访)时|以后发现|如果发现|发现(?:了)?(?:就|直接)?拍照|"
+    r"重点(?:看|查|检查)|注意看|有没有落实|不要上当|冒充|提醒居民|告知居民|做好"
+)
+# A general question about a kind of problem, not about one at a place.
+_GENERIC_QUESTION_RE = re.compile(
+    r"是哪个单位|这种|这类|一般|怎么区分|区别|是.{0,8}管还是|找.{0,6}还是找|归哪个部门|哪个部门管|谁管的"
+)
+# Markers after which a current problem is told, whatever came before.
+_TURN_RE = re.compile(
+    r"另外|还有|不过|但是|可是|顺便|对了|有个事|有个情况|一件事|一事|坏消息|结果|这次|又(?=[有来在被把开摆没坏堵占倒])|"
+    r"(?<!以后)(?<!如果)(?:看到|发现(?!了?(?:就|直接)?拍照)|碰到|遇到)|"
+    r"居民(?:反映|说|投诉|打电话|来电)|接到.{0,4}(?:电话|反映|投诉)|12345|转来|转个"
+)
+
+
+Signal = Callable[[str], str | None]
+_SENTENCE_RE = re.compile(r"[。！!？?；;\n]+")
+
+
+def problem_word(body: str) -> str | None:
+    """The first word that says something is wrong, or None."""
+    match = PROBLEM_RE.search(body)
+    return match.group(0) if match else None
+
+
+def talk_only(body: str, signal: Signal = problem_word) -> str | None:
+    """Why a message is talk rather than a report (None: it reports a problem).
+
+    ``body`` is folded text (mentions and media placeholders already removed); ``signal``
+    finds a problem in a piece of it (problem words, list terms, colloquial problem cues).
+    A sentence of thanks or a notice does not silence the next sentence's problem.
+    """
+    turn = _TURN_RE.search(body)
+    if turn is not None and signal(body[turn.end() :]):
+        return None  # "谢谢！不过…又摆了", "开会路上看到…漏了一路泥"
+    reason = "无问题描述"
+    for sentence in _SENTENCE_RE.split(body):
+        if not signal(sentence):
+            continue
+        frame = _frame(sentence)
+        if frame is None:
+            return None
+        reason = frame
+    return reason
+
+
+def _frame(sentence: str) -> str | None:
+    for rx in (_WORK_TALK_RE, _DONE_RE, _INSTRUCTION_RE, _GENERIC_QUESTION_RE):
+        match = rx.search(sentence)
+        if match:
+            return match.group(0)
+    return None
