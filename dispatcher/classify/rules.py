@@ -32,10 +32,12 @@ _GENERIC_COVER = "污水井盖"
 _GRATE_RE = re.compile(r"箅子|篦子|雨水口")
 
 # --- inside a residential compound the property company comes first. ---
+_OUTSIDE = r"(?!路|街|大道)(?!.{0,2}(?:门口|门外|外面|外边|旁边|对面|边上|附近))"
 COMPOUND_RE = re.compile(
-    r"小区(?!门口|外面|外边|旁边|对面|边上)|新村(?!门口|外)|楼道|楼梯间|\d+[幢栋]|\d+号楼|单元|"
-    r"地下车库|物业|苑(?!路|街)|花园(?!路|街|门口|.{0,2}门外)|家园(?!路)|公寓"
+    rf"(?:小区|新村|苑|花园|家园|公寓){_OUTSIDE}|楼道|楼梯间|\d+[幢栋]|\d+号楼|单元|地下车库|物业"
 )
+# Self-built houses and villages have no property company: the public department acts.
+_NOT_COMPOUND_RE = re.compile(r"自建房|城中村|农房|(?<![新山])村(?:里|民)|老街")
 _NO_PROPERTY_RE = re.compile(r"没有物业|没物业|无物业|物业撤|老小区")
 # Departments whose problems inside a compound are the property company's.
 _PROPERTY_FIRST = frozenset(
@@ -43,8 +45,13 @@ _PROPERTY_FIRST = frozenset(
 )
 # Public powers that stay public even inside a compound (violations, safety, noise).
 _STAYS_PUBLIC_RE = re.compile(
-    r"违法|违章|违建|违规|搭建|加层|噪|拆改|危|燃气|锅炉|抛物|群租|犬|油烟"
+    r"违法|违章|违建|违规|搭建|加层|噪|拆改|危|燃气|锅炉|抛物|群租|犬|油烟|结构|裂缝|脱落"
 )
+# 公路 (national/provincial/county/township roads) are kept by the transport bureau, city
+# streets by 住建 (市政): road surfaces and road furniture follow the road's keeper.
+_HIGHWAY_RE = re.compile(r"国道|省道|县道|乡道|公路|高速")
+_ROAD_KEEPER_ITEMS = frozenset({"路面塌陷", "交通标志牌", "交通护栏", "路名牌", "防撞桶", "减速带"})
+_HIGHWAY_KEEPER = "jiaotong"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +81,13 @@ def _cover_item(item: Item, body: str, lst: ResponsibilityList) -> tuple[Item, s
 
 def route_department(item: Item, body: str) -> tuple[str, str | None]:
     """The department for this item at the place the message names."""
+    highway = _HIGHWAY_RE.search(body)
+    if highway and item.name in _ROAD_KEEPER_ITEMS:
+        return _HIGHWAY_KEEPER, highway.group(0)
     if item.department not in _PROPERTY_FIRST or _STAYS_PUBLIC_RE.search(item.name):
         return item.department, None
     compound = COMPOUND_RE.search(body)
-    if compound is None:
+    if compound is None or _NOT_COMPOUND_RE.search(body):
         return item.department, None
     if _NO_PROPERTY_RE.search(body):
         return "shequ", _NO_PROPERTY_RE.search(body).group(0)  # type: ignore[union-attr]
