@@ -74,7 +74,7 @@ class ListIndex:
                     owners[term].add(item.code)
         by_code = {item.code: item for item in items}
         terms = [
-            Term(text=t, item=by_code[code], weight=len(t) / len(codes))
+            Term(text=t, item=by_code[code], weight=min(len(t), 4) / len(codes))
             for t, codes in owners.items()
             for code in sorted(codes)
         ]
