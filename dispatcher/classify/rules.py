@@ -84,10 +84,14 @@ def route_department(item: Item, body: str) -> tuple[str, str | None]:
     highway = _HIGHWAY_RE.search(body)
     if highway and item.name in _ROAD_KEEPER_ITEMS:
         return _HIGHWAY_KEEPER, highway.group(0)
+    outside = _NOT_COMPOUND_RE.search(body)
+    if item.department == "wuye" and outside and item.co_departments:
+        # A property-company item where there is no property company: the public co-owner.
+        return item.co_departments[0], outside.group(0)
     if item.department not in _PROPERTY_FIRST or _STAYS_PUBLIC_RE.search(item.name):
         return item.department, None
     compound = COMPOUND_RE.search(body)
-    if compound is None or _NOT_COMPOUND_RE.search(body):
+    if compound is None or outside:
         return item.department, None
     if _NO_PROPERTY_RE.search(body):
         return "shequ", _NO_PROPERTY_RE.search(body).group(0)  # type: ignore[union-attr]
