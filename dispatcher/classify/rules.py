@@ -41,7 +41,7 @@ _NOT_COMPOUND_RE = re.compile(r"自建房|城中村|农房|(?<![新山])村(?:�
 _NO_PROPERTY_RE = re.compile(r"没有物业|没物业|无物业|物业撤|老小区")
 # Departments whose problems inside a compound are the property company's.
 _PROPERTY_FIRST = frozenset(
-    {"zhifa", "shuiwu", "ludeng", "xiaofang", "jiaojing", "yuanlin", "zhujian", "jiedao"}
+    {"zhifa", "shuiwu", "ludeng", "xiaofang", "jiaojing", "yuanlin", "zhujian", "jiedao", "wenlv"}
 )
 # Public powers that stay public even inside a compound (violations, safety, noise).
 _STAYS_PUBLIC_RE = re.compile(
