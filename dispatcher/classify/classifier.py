@@ -129,7 +129,8 @@ class GridClassifier:
         found: list[ItemMatch] = []
         for clause in clauses(reading.folded):
             # Rank the clause alone, but read owner and place cues in the whole message.
-            part = _Reading(folded=reading.folded, body=_read(clause).body, cues=_read(clause).cues)
+            alone = _read(clause)
+            part = _Reading(folded=reading.folded, body=alone.body, cues=alone.cues)
             ranked = [r for r in rank(self._index, part.body, limit=2) if r.raw >= EXTRA_MIN]
             if not ranked:
                 continue
