@@ -13,10 +13,10 @@ from dispatcher.classify.intent import command_of, is_pure_chatter
 from dispatcher.classify.learning import LearnedExample, LearnedIndex
 from dispatcher.classify.ranking import Ranked, rank
 from dispatcher.classify.rules import refine_item, route_department
-from dispatcher.classify.signals import problem_word, talk_only
+from dispatcher.classify.signals import PLACE_RE, problem_word, talk_only
 from dispatcher.classify.text import bigrams, clauses, correct, fold
 from dispatcher.classify.vocab import expand
-from dispatcher.lists import ResponsibilityList
+from dispatcher.lists import ListKind, ResponsibilityList
 
 REPORT_MIN = 0.5  # weakest evidence that still counts as a described problem
 TRIAGE_BELOW = 0.4  # calibrated confidence under which the station head decides
@@ -60,6 +60,8 @@ class GridClassifier:
         if is_pure_chatter(folded) or talk_only(folded, self._signal):
             return _chatter(text)
         reading = _read(folded)
+        if not (reading.cues or PLACE_RE.search(folded) or self._index.first_term(reading.body)):
+            return _chatter(text)  # a problem word, but no place and no object it is about
         ranked = rank(self._index, reading.body, boost=self._named_departments(text))
         weak = not ranked or ranked[0].raw < REPORT_MIN
         confidence = 0.1 if weak else calibrate(ranked)
@@ -87,7 +89,7 @@ class GridClassifier:
         if word:
             return word
         body, cues = expand(prepare(piece))
-        return next(iter(cues.values()), None) or self._index.first_event_term(body)
+        return next(iter(cues.values()), None) or self._index.first_term(body, kind=ListKind.EVENT)
 
     def _named_departments(self, text: str) -> dict[str, float]:
         """A department the reporter names (``@交警``) tips the balance between close items."""

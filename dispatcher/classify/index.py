@@ -100,15 +100,15 @@ class ListIndex:
                 postings[gram].append((position, weight * math.log(1 + n / df[gram])))
         return dict(postings)
 
-    def first_event_term(self, body: str) -> str | None:
-        """The first *event* name or alias in a prepared text, or None.
+    def first_term(self, body: str, *, kind: ListKind | None = None) -> str | None:
+        """The first item name or alias (of one list kind, if given) in a prepared text.
 
         Event wordings describe a problem ("乱停车", "群租"); component wordings name an object
         ("邮箱", "工地") that is only a problem with a problem word next to it.
         """
         for start in range(len(body) - 1):
             for term in self.terms_by_head.get(body[start : start + 2], ()):
-                if term.item.list is ListKind.EVENT and body.startswith(term.text, start):
+                if (kind is None or term.item.list is kind) and body.startswith(term.text, start):
                     return term.text
         return None
 

@@ -44,17 +44,18 @@ PROBLEM_RE = re.compile(_PROBLEM_WORDS)
 _WORK_TALK_RE = re.compile(
     r"开会|会议|例会|通知(?!一下)|培训(?!班|机构)|学习|签到|打卡|值班|排班|请.{0,3}假|调休|补贴|天气|考核|考试|成绩|台账|表格|"
     r"演练|【转发?】|转发|【通报】|通报|纪要|汇报|督导|督查|检查组|抽查|宣传(?!栏)|倡议|活动|接龙|"
-    r"志愿|招募|资料|简报|附件|群文件|链接|文章|海报|推文|知识|无异常|没发现问题|未发现|"
+    r"志愿|招募|报名|比赛|晚会|演出|资料|简报|附件|群文件|链接|文章|海报|推文|知识|无异常|没发现问题|未发现|"
     r"一切正常|正常$|办结率|占比|共(?:上报|处置|办结)|\d+[起件]"
 )
 # Praise for, or news of, something already dealt with.
 _DONE_RE = re.compile(
     r"(?<!不)亮了|拖走了|少多了|处理得|修得|修好|很快|真快|真及时|已经有人报|报过了|"
-    r"已经好了|已经打|打过|点赞|表扬|辛苦|谢谢|感谢|满意|解决了"
+    r"已经好了|已经打|打过|点赞|表扬|辛苦|谢谢|感谢|满意|解决了|"
+    r"已经(?:没了|走了|不在|清|修|撤|拆|处理|恢复)|放心|没事了|不大|不严重|劝离了|干净多了|一共"
 )
 # Instructions to grid workers: what to look for, not what was found.
 _INSTRUCTION_RE = re.compile(
-    r"大家(?:巡查|走访)时|以后发现|如果发现|发现(?:了)?(?:就|直接)?拍照|"
+    r"大家(?:巡查|走访)时|大家多|多去看|多关注|多留意|以后发现|如果发现|发现(?:了)?(?:就|直接)?拍照|"
     r"重点(?:看|查|检查)|注意看|有没有落实|不要上当|冒充|提醒居民|告知居民|做好"
 )
 # A general question about a kind of problem, not about one at a place.
@@ -68,6 +69,15 @@ _TURN_RE = re.compile(
     r"居民(?:反映|说|投诉|打电话|来电)|接到.{0,4}(?:电话|反映|投诉)|12345|转来|转个"
 )
 
+
+# Where: a named place, a part of a building, a premises. A bare problem word with no place
+# and no list term ("影响不大", "摊子已经没了") is talk about a problem, not a report of one.
+PLACE_RE = re.compile(
+    r"门口|门前|旁边|边上|对面|附近|这边|那边|楼下|楼上|隔壁|楼道|\d+[号幢栋楼]|路|街|巷|弄|村|桥|"
+    r"河|江|湖|小区|新村|苑|广场|公园|菜场|市场|学校|小学|中学|幼儿园|医院|商场|超市|店|铺|厂|"
+    r"工地|车站|站台|路口|社区|地下|车库|绿化|花坛|空地|区|单元|楼梯|山|林|站|室|诊所|物业|家里|屋|房|"
+    r"树|自来水|墙|窗|门|地上|车棚|电梯|厕所"
+)
 
 Signal = Callable[[str], str | None]
 _SENTENCE_RE = re.compile(r"[。！!？?；;\n]+")
