@@ -1,7 +1,9 @@
 """Regression guard: the classifier's accuracy on the labelled development set.
 
 ``test_no_regression`` pins what is reached today (issue 4's bar — department top-1 ≥ 0.95 —
-is not reached yet; raise these floors as the classifier improves, never lower them).
+is not reached yet: 17 dev-set reports name matters the default list has no item for; raise
+these floors as the classifier improves, never lower them). The other two sets are described
+in tests/data/README.md.
 """
 
 from __future__ import annotations
@@ -31,14 +33,24 @@ def metric(name: str, file: str = "devset.csv") -> float:
 
 
 def test_no_regression() -> None:
-    assert metric("intent_accuracy") >= 0.98
-    assert metric("department_top1") >= 0.87
-    assert metric("department_top3") >= 0.88
+    assert metric("intent_accuracy") >= 0.99
+    assert metric("department_top1") >= 0.93
+    assert metric("department_top3") >= 0.93
+    assert metric("item_top1") >= 0.69
     assert metric("chatter_ticket_rate") <= 0.01
-    assert metric("triage_rate") <= 0.08
+    assert metric("triage_rate") <= 0.07
 
 
 def test_chatter_set_stays_quiet() -> None:
     """devset_chatter.csv: group talk of every kind, and reports dressed up as talk."""
     assert metric("chatter_ticket_rate", "devset_chatter.csv") <= 0.01
-    assert metric("intent_accuracy", "devset_chatter.csv") >= 0.98
+    assert metric("intent_accuracy", "devset_chatter.csv") >= 0.99
+    assert metric("department_top1", "devset_chatter.csv") >= 0.93
+
+
+def test_more_reports_in_unseen_wording() -> None:
+    """devset_more.csv: reports across ~60 items in wording the dev set does not use."""
+    assert metric("intent_accuracy", "devset_more.csv") >= 0.99
+    assert metric("department_top1", "devset_more.csv") >= 0.89
+    assert metric("chatter_ticket_rate", "devset_more.csv") <= 0.01
+    assert metric("triage_rate", "devset_more.csv") <= 0.05
