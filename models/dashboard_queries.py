@@ -125,7 +125,7 @@ def failing_outbox(session: Session, *, scope: Scope,
     stmt = select(OutboxRow).where(OutboxRow.status.in_(("pending", "dead")), failing)
     if not scope.everything:
         mine = select(TicketRow.tag).where(scope.clause(), TicketRow.tag.is_not(None))
-        visible = OutboxRow.ticket.in_(mine)
+        visible: ColumnElement[bool] = OutboxRow.ticket.in_(mine)
         if scope.department is None and scope.chats:
             visible = or_(visible, OutboxRow.chat_id.in_(scope.chats))
         stmt = stmt.where(visible)
