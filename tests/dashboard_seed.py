@@ -5,6 +5,7 @@ the 东江 group robot refusing every message (so failures show on the dashboard
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -47,7 +48,9 @@ def seed(settings: Settings, engine: Engine) -> None:
     run_replay(settings, read_replay(lines), engine=engine, until=NOW)
     worker = OutboxWorker(session_factory=make_session_factory(engine),
                           senders={"console": RefusingRobot()}, now=lambda: NOW)
-    asyncio.run(worker.deliver_due(batch=1000))
+    # In its own thread: the browser tests' driver already runs an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, worker.deliver_due(batch=1000)).result()
 
 
 def dashboard_app(settings: Settings, engine: Engine) -> FastAPI:

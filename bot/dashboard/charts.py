@@ -15,9 +15,11 @@ BAR = "#2f6fde"
 HEAT = ("#f3f6fb", "#fde2c8", "#fbb77d", "#f2803d", "#d9480f")
 
 
-def _svg(width: int, height: int, body: str, title: str) -> Markup:
+def _svg(width: int, height: int, body: str, title: str, *, cap: bool = False) -> Markup:
+    """``cap``: never wider than drawn (a small grid would otherwise blow up on a desktop)."""
+    style = f' style="max-width:{width}px"' if cap else ""
     return Markup(
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {width} {height}"{style} role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{escape(title)}</title>{body}</svg>")
 
@@ -46,7 +48,7 @@ def day_bars(points: Sequence[tuple[date, int]], *, title: str) -> Markup:
 
 def name_bars(rows: Sequence[tuple[str, int]], *, title: str) -> Markup:
     """Horizontal bars with the name on the left and the count at the end."""
-    row_height, label, width = 26, 150, 640
+    row_height, label, width = 30, 150, 520
     height = max(len(rows), 1) * row_height + 8
     peak = max((n for _, n in rows), default=0) or 1
     parts = []
@@ -55,10 +57,10 @@ def name_bars(rows: Sequence[tuple[str, int]], *, title: str) -> Markup:
         bar = (width - label - 50) * count / peak
         short = name if len(name) <= 10 else name[:9] + "…"
         parts.append(
-            f'<text x="{label - 8}" y="{y + 17}" class="label" text-anchor="end">'
+            f'<text x="{label - 8}" y="{y + 19}" class="label" text-anchor="end">'
             f"{escape(short)}<title>{escape(name)}</title></text>"
-            f'<rect x="{label}" y="{y + 4}" width="{max(bar, 2):.1f}" height="18" fill="{BAR}" '
-            f'rx="2"/><text x="{label + bar + 6:.1f}" y="{y + 17}" class="value">{count}</text>')
+            f'<rect x="{label}" y="{y + 5}" width="{max(bar, 2):.1f}" height="18" fill="{BAR}" '
+            f'rx="2"/><text x="{label + bar + 6:.1f}" y="{y + 19}" class="value">{count}</text>')
     if not rows:
         parts.append(f'<text x="{width / 2}" y="20" class="axis" text-anchor="middle">暂无数据</text>')
     return _svg(width, height, "".join(parts), title)
@@ -68,7 +70,7 @@ def heat_grid(rows: Sequence[tuple[str, str]], columns: Sequence[tuple[str, str]
               values: dict[tuple[str, str], int], *, title: str) -> Markup:
     """Rows × columns of counts; the darker the cell, the more overdue tickets."""
     cell, row_label, head = 46, 96, 86
-    width = row_label + cell * max(len(columns), 1) + 4
+    width = row_label + cell * max(len(columns), 1) + 56  # room for the last slanted name
     height = head + cell * max(len(rows), 1) + 4
     peak = max(values.values(), default=0) or 1
     parts = []
@@ -89,4 +91,4 @@ def heat_grid(rows: Sequence[tuple[str, str]], columns: Sequence[tuple[str, str]
                 f'fill="{shade}"><title>{escape(row_name)} × {escape(col_name)}：{count}</title>'
                 f'</rect><text x="{x + cell / 2:.0f}" y="{y + cell / 2 + 5:.0f}" class="value" '
                 f'text-anchor="middle">{count or ""}</text>')
-    return _svg(width, height, "".join(parts), title)
+    return _svg(width, height, "".join(parts), title, cap=True)
