@@ -16,10 +16,11 @@ HEAT = ("#f3f6fb", "#fde2c8", "#fbb77d", "#f2803d", "#d9480f")
 
 
 def _svg(width: int, height: int, body: str, title: str, *, cap: bool = False) -> Markup:
-    """``cap``: never wider than drawn (a small grid would otherwise blow up on a desktop)."""
-    style = f' style="max-width:{width}px"' if cap else ""
+    """``cap``: drawn at its own size (a grid would blow up on a desktop and shrink to
+    unreadable on a phone); its card scrolls sideways instead."""
+    size = f' width="{width}" height="{height}"' if cap else ""
     return Markup(
-        f'<svg class="chart" viewBox="0 0 {width} {height}"{style} role="img" '
+        f'<svg class="chart{" fixed" if cap else ""}" viewBox="0 0 {width} {height}"{size} role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{escape(title)}</title>{body}</svg>")
 
@@ -48,14 +49,14 @@ def day_bars(points: Sequence[tuple[date, int]], *, title: str) -> Markup:
 
 def name_bars(rows: Sequence[tuple[str, int]], *, title: str) -> Markup:
     """Horizontal bars with the name on the left and the count at the end."""
-    row_height, label, width = 30, 150, 520
+    row_height, label, width = 30, 130, 420
     height = max(len(rows), 1) * row_height + 8
     peak = max((n for _, n in rows), default=0) or 1
     parts = []
     for i, (name, count) in enumerate(rows):
         y = 4 + i * row_height
         bar = (width - label - 50) * count / peak
-        short = name if len(name) <= 10 else name[:9] + "…"
+        short = name if len(name) <= 8 else name[:7] + "…"
         parts.append(
             f'<text x="{label - 8}" y="{y + 19}" class="label" text-anchor="end">'
             f"{escape(short)}<title>{escape(name)}</title></text>"
