@@ -51,13 +51,15 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while the sync driver runs, this thread has a running event
+# loop, and later tests that call asyncio.run() would fail.
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright, chromium_path: Path) -> Iterator[Browser]:
     # --no-sandbox: the test run is root inside a container, where chromium's sandbox
     # cannot start; the pages are our own, served on loopback.
