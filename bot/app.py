@@ -18,6 +18,7 @@ from bot.channels.base import Sender
 from bot.channels.bridge_out import BridgeSender
 from bot.channels.wecom import routes as wecom_routes
 from bot.channels.wecom.outbound import build_wecom_outbound
+from bot.dashboard.mount import mount_dashboard
 from bot.runtime import Runtime
 from bot.services import build_services
 from bot.settings import Settings
@@ -61,6 +62,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
     app.include_router(console.router)
     app.include_router(wecom_routes.router)
     app.add_api_route("/healthz", healthz, methods=["GET"])
+    mount_dashboard(app, settings)
     app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
     return app
 

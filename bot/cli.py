@@ -165,10 +165,12 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 
 def _mount_lists() -> None:
+    from bot.cli_dashboard import dashboard_app
     from bot.cli_learn import learn
     from bot.cli_lists import lists_app
 
     app.add_typer(lists_app, name="lists")
+    app.add_typer(dashboard_app, name="dashboard")
     app.command("learn")(learn)
 
 

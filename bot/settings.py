@@ -19,6 +19,7 @@ from pydantic_settings import (
 
 from bot.calendar_source import CalendarSettings
 from bot.channels.wecom.settings import WeComSettings
+from bot.dashboard.settings import DashboardSettings
 
 _ID = r"^[A-Za-z0-9_.\-]+$"
 
@@ -102,6 +103,7 @@ class Settings(BaseSettings):
     outbound: OutboundSettings = Field(default_factory=OutboundSettings)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     wecom: WeComSettings = Field(default_factory=WeComSettings)
+    dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     console_enabled: bool = True
     sweep_interval_seconds: float = Field(default=15.0, gt=0)
     max_body_bytes: int = Field(default=65536, gt=0)

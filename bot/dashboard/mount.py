@@ -1,0 +1,40 @@
+"""Mount the dashboard on the app: session middleware, assets, pages, API, login redirect."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from bot.settings import Settings
+
+STATIC = Path(__file__).parent / "static"
+
+
+def mount_dashboard(app: FastAPI, settings: Settings) -> None:
+    from bot.dashboard import api, login, pages
+    from bot.dashboard.auth import SESSION_COOKIE, LoginRequired, LoginThrottle, session_secret
+
+    config = settings.dashboard
+    app.state.dashboard_settings = settings
+    app.state.login_throttle = LoginThrottle(max_failures=config.max_failed_logins,
+                                             lockout_seconds=config.lockout_seconds)
+    # HttpOnly is always set by SessionMiddleware; SameSite=lax keeps other sites' forms
+    # from posting with the cookie.
+    app.add_middleware(SessionMiddleware, secret_key=session_secret(config),
+                       session_cookie=SESSION_COOKIE, max_age=config.session_max_age_seconds,
+                       same_site="lax", https_only=False)
+    app.mount("/assets", StaticFiles(directory=STATIC), name="dashboard-assets")
+    app.include_router(login.router)
+    app.include_router(pages.router)
+    app.include_router(api.router)
+
+    async def to_login(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, LoginRequired)
+        return RedirectResponse(f"/login?next={quote(exc.next_path, safe='')}", status_code=303)
+
+    app.add_exception_handler(LoginRequired, to_login)
