@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -19,19 +19,42 @@ CLOCK_NAMES = {Clock.TRIAGE: "分派时限", Clock.CLAIM: "认领时限", Clock.
                Clock.VERIFY: "核实时限", Clock.RULING: "裁决时限"}
 
 
+@dataclass(frozen=True, slots=True)
+class SweepPass:
+    fired: int  # reminders, escalations and auto-closes announced
+    full: bool  # the batch was full: more tickets may be due, sweep again at once
+
+
 def sweep_due(*, desk: Desk, timers: CalendarTimers, uow: UnitOfWork, now: datetime,
               limit: int = 500) -> int:
     """Apply the due timers of up to ``limit`` tickets; returns how many actions fired."""
+    return sweep_pass(desk=desk, timers=timers, uow=uow, now=now, limit=limit).fired
+
+
+def sweep_pass(*, desk: Desk, timers: CalendarTimers, uow: UnitOfWork, now: datetime,
+               limit: int = 500) -> SweepPass:
+    """One batch of due tickets, their actions fired in time order across the batch.
+
+    After an outage many tickets owe several actions each. They fire by time, not ticket by
+    ticket, so the outbox reads like the live service would have spoken. When the batch is
+    full, tickets outside it may owe actions from the last ticket's moment on, so only
+    actions up to that moment fire now; the rest wait for the next pass (``full``).
+    """
+    batch = list(uow.tickets.due(now=now, limit=limit))
+    full = len(batch) >= limit
+    cutoff = min(now, batch[-1].next_timer_at or now) if full else now
+    owed = [(action, ticket) for ticket in batch for action in timers.due(ticket, now=cutoff)]
+    owed.sort(key=lambda pair: pair[0].at)  # stable: each ticket's ladder keeps its order
     fired = 0
-    for ticket in uow.tickets.due(now=now, limit=limit):
-        for due in timers.due(ticket, now=now):
-            action = _after_resume(ticket, due)
-            if action is not None:
-                _fire(desk=desk, uow=uow, ticket=ticket, action=action)
-                fired += 1
+    for due, ticket in owed:
+        action = _after_resume(ticket, due)
+        if action is not None:
+            _fire(desk=desk, uow=uow, ticket=ticket, action=action)
+            fired += 1
+    for ticket in batch:
         timers.rearm(ticket, now=now)
         uow.tickets.save(ticket)
-    return fired
+    return SweepPass(fired=fired, full=full)
 
 
 def _after_resume(ticket: Ticket, action: TimerAction) -> TimerAction | None:
