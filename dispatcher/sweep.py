@@ -49,7 +49,8 @@ def sweep_pass(*, desk: Desk, timers: CalendarTimers, uow: UnitOfWork, now: date
     for due, ticket in owed:
         action = _after_resume(ticket, due)
         if action is not None:
-            _fire(desk=desk, uow=uow, ticket=ticket, action=action)
+            _fire(desk=desk, uow=uow, ticket=ticket, action=action,
+                  window=str(timers.policy.auto_close_after))
             fired += 1
     for ticket in batch:
         timers.rearm(ticket, now=now)
@@ -77,12 +78,13 @@ def _after_resume(ticket: Ticket, action: TimerAction) -> TimerAction | None:
     return replace(action, at=floor)
 
 
-def _fire(*, desk: Desk, uow: UnitOfWork, ticket: Ticket, action: TimerAction) -> None:
+def _fire(*, desk: Desk, uow: UnitOfWork, ticket: Ticket, action: TimerAction,
+          window: str) -> None:
     if action.kind == "auto_close":
         tickets.close(ticket, at=action.at)
         record(uow, ticket, "auto_close", now=action.at, actor_id="gridbot")
         say(uow, chat_id=ticket.chat_id, now=action.at, event="closed", ticket=ticket.tag,
-            text=texts.AUTO_CLOSED.format(tag=ticket.tag, window="1个工作日"))
+            text=texts.AUTO_CLOSED.format(tag=ticket.tag, window=window))
         return
     if action.kind == "reminder":
         _remind(desk=desk, uow=uow, ticket=ticket, action=action)

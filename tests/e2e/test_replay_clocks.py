@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from bot.replay import read_replay, run_replay
 from bot.settings import Settings
+from bot.timer_settings import ItemTimerSettings, TimerSettings, UrgencyTimerSettings
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "replay"
 Timer = tuple[str, str, int | None, str, str, list[str]]
@@ -129,3 +130,24 @@ def test_urgent_report_at_night_runs_continuous_clocks(settings: Settings,
     assert tickets["A0001"]["claim_deadline"] == "2026-03-03T23:15:00+08:00"
     assert tickets["A0002"]["handle_deadline"] == "2026-03-04T00:00:00+08:00"
     assert (tickets["A0001"]["status"], tickets["A0002"]["status"]) == ("dispatched", "claimed")
+
+
+def test_configured_timers_drive_the_clocks(settings: Settings, engine: Engine) -> None:
+    """config.yaml ``timers:`` reaches the live clocks: a normal-urgency policy, a 50% reminder,
+    and an item of its own (店外经营 020405: 30 continuous minutes to claim)."""
+    configured = settings.model_copy(update={"timers": TimerSettings(
+        reminder_fraction=0.5,
+        normal=UrgencyTimerSettings(claim_limit="2工作时", level2_after="1工作时",
+                                    level3_after="2工作日"),
+        items={"020405": ItemTimerSettings(claim_limit="30分钟")})})
+    out = _replay(configured, engine, "never_claimed.jsonl")
+    assert _timers(out) == [
+        ("2026-03-02T09:15:00+08:00", "reminder", None, "A0001", "xialing-grid", ["zhifa-1"]),
+        ("2026-03-02T09:30:00+08:00", "escalation", 1, "A0001", "xialing-grid",
+         ["zhifa-1", "xialing-head"]),
+        # the item keeps its urgency's (configured) ladder: + 1 working hour, + 2 working days
+        ("2026-03-02T10:30:00+08:00", "escalation", 2, "A0001", "lanjiang-center",
+         ["lanjiang-duty"]),
+        ("2026-03-04T09:30:00+08:00", "escalation", 3, "A0001", "city-center", ["city-duty"]),
+    ]
+    assert _tickets(out)["A0001"]["claim_deadline"] == "2026-03-02T09:30:00+08:00"
