@@ -43,17 +43,21 @@ def sweep_pass(*, desk: Desk, timers: CalendarTimers, uow: UnitOfWork, now: date
     batch = list(uow.tickets.due(now=now, limit=limit))
     full = len(batch) >= limit
     cutoff = min(now, batch[-1].next_timer_at or now) if full else now
-    owed = [(action, ticket) for ticket in batch for action in timers.due(ticket, now=cutoff)]
+    owed: list[tuple[TimerAction, Ticket]] = []
+    later: dict[int, list[TimerAction]] = {}
+    for ticket in batch:
+        due, later[id(ticket)] = timers.split(ticket, now=cutoff)
+        owed.extend((action, ticket) for action in due)
     owed.sort(key=lambda pair: pair[0].at)  # stable: each ticket's ladder keeps its order
     fired = 0
-    for due, ticket in owed:
-        action = _after_resume(ticket, due)
+    window = str(timers.policy.auto_close_after)
+    for due_action, ticket in owed:
+        action = _after_resume(ticket, due_action)
         if action is not None:
-            _fire(desk=desk, uow=uow, ticket=ticket, action=action,
-                  window=str(timers.policy.auto_close_after))
+            _fire(desk=desk, uow=uow, ticket=ticket, action=action, window=window)
             fired += 1
     for ticket in batch:
-        timers.rearm(ticket, now=now)
+        timers.settle(ticket, later[id(ticket)])
         uow.tickets.save(ticket)
     return SweepPass(fired=fired, full=full)
 
