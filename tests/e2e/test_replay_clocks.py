@@ -151,3 +151,35 @@ def test_configured_timers_drive_the_clocks(settings: Settings, engine: Engine) 
         ("2026-03-04T09:30:00+08:00", "escalation", 3, "A0001", "city-center", ["city-duty"]),
     ]
     assert _tickets(out)["A0001"]["claim_deadline"] == "2026-03-02T09:30:00+08:00"
+
+
+def test_unassigned_triage_goes_to_the_street(settings: Settings, engine: Engine) -> None:
+    out = _replay(settings, engine, "triage_unassigned.jsonl")
+    assert _timers(out) == [
+        # 60 working minutes from 16:30 end with the afternoon window at 17:30.
+        ("2026-03-02T17:30:00+08:00", "escalation", 2, "A0001", "lanjiang-center",
+         ["lanjiang-duty"]),
+        # + 1工作日 from 17:30, a window's end: the count starts at Tuesday 08:30
+        # (contract §8; the same 420 working minutes as Tuesday 17:30).
+        ("2026-03-04T08:30:00+08:00", "escalation", 3, "A0001", "city-center", ["city-duty"]),
+    ]
+
+
+def test_configured_triage_limit(settings: Settings, engine: Engine) -> None:
+    configured = settings.model_copy(update={"timers": TimerSettings(
+        triage_assign_limit="30分钟")})
+    triage = _replay(configured, engine, "triage_unassigned.jsonl")
+    # 16:30 + 30 continuous minutes; level 3 one working day later (17:00 is working time).
+    assert [(t[0], t[2]) for t in _timers(triage)] == [
+        ("2026-03-02T17:00:00+08:00", 2), ("2026-03-03T17:00:00+08:00", 3)]
+
+
+def test_configured_verification_window(settings: Settings, engine: Engine) -> None:
+    configured = settings.model_copy(update={"timers": TimerSettings(
+        verification_window="2工作日")})
+    closing = _replay(configured, engine, "reopen_autoclose.jsonl")
+    (closed,) = [m for m in closing if m["kind"] == "message" and m["event"] == "closed"]
+    # 已办结 Monday 10:00 + 2工作日 → Wednesday 10:00, and the message names the window.
+    assert closed["at"] == "2026-03-04T10:00:00+08:00"
+    assert "2工作日" in closed["text"]
+    assert _tickets(closing)["A0001"]["closed_at"] == "2026-03-04T10:00:00+08:00"
