@@ -81,3 +81,19 @@ def test_rollback_leaves_nothing_behind(engine: Engine) -> None:
         assert stored is not None and stored.stage_level == 0
     assert _count(engine, OutboxRow) == 0
     assert _count(engine, TicketEventRow) == 0
+
+
+def test_bulk_save_writes_nulls_json_and_status(engine: Engine) -> None:
+    tag = _seed(engine)
+    later = AT + timedelta(hours=1)
+    with _uow(engine) as uow:
+        (ticket,) = uow.tickets.due(now=later, limit=10)
+        ticket.status, ticket.closed_at, ticket.next_timer_at = Status.CLOSED, later, None
+        ticket.co_departments = ("shuiwu", "zhifa")
+        uow.tickets.save(ticket)
+        uow.commit()
+    with _uow(engine) as uow:
+        stored = uow.tickets.get(tag)
+    assert stored is not None
+    assert (stored.status, stored.closed_at, stored.next_timer_at) == (Status.CLOSED, later, None)
+    assert stored.co_departments == ("shuiwu", "zhifa")
