@@ -107,7 +107,7 @@ class BulkTickets:
         for row in self._session.execute(query).mappings():
             ticket = self._to_ticket(row)
             assert ticket.id is not None
-            self._stored[ticket.id] = self._to_values(ticket)
+            self._stored[ticket.id] = dict(row)  # the stored columns, as ``to_values`` gives them
             tickets.append(ticket)
         return tickets
 
