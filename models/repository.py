@@ -17,6 +17,7 @@ from models.bulk import BulkTickets, PendingRows
 from models.tables import OutboxRow, PrecedentRow, TicketEventRow, TicketRow
 
 _TICKET_FIELDS = tuple(f.name for f in fields(Ticket) if f.name not in ("id", "tag"))
+_TICKET_COLUMNS = (*_TICKET_FIELDS, "id", "tag")
 _TUPLE_FIELDS = ("co_departments", "disputed_by")  # tuples in the domain, JSON lists in rows
 _PRECEDENT_FIELDS = tuple(f.name for f in fields(Precedent))
 _OPEN = [s.value for s in OPEN_STATUSES]
@@ -24,8 +25,8 @@ _OPEN = [s.value for s in OPEN_STATUSES]
 
 def ticket_from_row(row: TicketRow) -> Ticket:
     loaded = row.__dict__  # a loaded row's columns, without the ORM descriptor per read
-    if not all(name in loaded for name in _TICKET_FIELDS):
-        loaded = {name: getattr(row, name) for name in (*_TICKET_FIELDS, "id", "tag")}
+    if not all(name in loaded for name in _TICKET_COLUMNS):  # expired: load through the ORM
+        loaded = {name: getattr(row, name) for name in _TICKET_COLUMNS}
     return ticket_from_values(loaded)
 
 
