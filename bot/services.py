@@ -17,7 +17,7 @@ from bot.inbox import Inbox
 from bot.llm_opinion import ChatOpinion, LlmSettings
 from bot.org_config import build_organisation
 from bot.outbox import ConsoleSender, OutboxWorker
-from bot.settings import Settings
+from bot.settings import ConfigError, Settings
 from dispatcher.classification import Classifier
 from dispatcher.classify.classifier import GridClassifier
 from dispatcher.classify.learning import LearnedExample
@@ -112,7 +112,7 @@ def build_services(settings: Settings, *, clock: Clock, engine: Engine | None = 
                                    now=clock.now)
     calendar = build_working_calendar(settings.calendar,
                                       today=(today or clock.now()).astimezone(settings.tz).date())
-    timers = CalendarTimers(calendar=calendar, policy=TimerPolicy())
+    timers = CalendarTimers(calendar=calendar, policy=timer_policy(settings, lists.current))
     desk = Desk(org=build_organisation(settings.organisation), responsibility_list=lambda: lists.current,
                 classifier=classifiers.current, timers=timers, tz=settings.tz)
     route = make_router(settings)
@@ -124,6 +124,15 @@ def build_services(settings: Settings, *, clock: Clock, engine: Engine | None = 
         outbox=OutboxWorker(session_factory=factory, senders=all_senders, now=clock.now,
                             max_attempts=settings.outbound.max_attempts),
     )
+
+
+def timer_policy(settings: Settings, lst: ResponsibilityList) -> TimerPolicy:
+    """The configured clocks; an item override naming no item of the list stops the start."""
+    unknown = settings.timers.unknown_items({item.code for item in lst.items})
+    if unknown:
+        raise ConfigError(f"timers.items.{unknown[0]}：清单「{lst.label}」中没有事项编码 "
+                          f"{unknown[0]}（编码须加引号，例如 \"020502\"）")
+    return settings.timers.policy()
 
 
 def make_router(settings: Settings) -> Callable[[str], str]:

@@ -20,6 +20,7 @@ from pydantic_settings import (
 from bot.calendar_source import CalendarSettings
 from bot.channels.wecom.settings import WeComSettings
 from bot.dashboard.settings import DashboardSettings
+from bot.timer_settings import TimerSettings
 
 _ID = r"^[A-Za-z0-9_.\-]+$"
 
@@ -102,6 +103,7 @@ class Settings(BaseSettings):
     generic: dict[str, GenericSourceSettings] = Field(default_factory=dict)
     outbound: OutboundSettings = Field(default_factory=OutboundSettings)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    timers: TimerSettings = Field(default_factory=TimerSettings)
     wecom: WeComSettings = Field(default_factory=WeComSettings)
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     console_enabled: bool = True

@@ -14,11 +14,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from prometheus_client import Counter
 
 from bot.services import Services
-from dispatcher.sweep import sweep_due
+from dispatcher.sweep import sweep_pass
 
 log = logging.getLogger(__name__)
 TIMERS_FIRED = Counter("gridbot_timers_fired_total", "Reminders, escalations and auto-closes")
 POLL_SECONDS = 1.0
+SWEEP_BATCH = 500  # tickets per transaction: row locks stay short, memory stays flat
 
 
 class Workers:
@@ -51,18 +52,22 @@ class Workers:
         return bool(self.scheduler.running) and all(not t.done() for t in self._tasks)
 
     async def sweep(self) -> None:
-        fired = await asyncio.to_thread(self._sweep_once)
+        fired = await asyncio.to_thread(self.sweep_once)
         if fired:
             TIMERS_FIRED.inc(fired)
             self.outbox_wake.set()
 
-    def _sweep_once(self) -> int:
-        services = self.services
-        with services.unit_of_work() as uow:
-            fired = sweep_due(desk=services.desk, timers=services.timers, uow=uow,
-                              now=services.clock.now())
-            uow.commit()
-        return fired
+    def sweep_once(self, *, batch: int = SWEEP_BATCH) -> int:
+        """Every due timer, batch after batch (a restart may owe thousands), one commit each."""
+        services, fired = self.services, 0
+        while True:
+            with services.unit_of_work() as uow:
+                done = sweep_pass(desk=services.desk, timers=services.timers, uow=uow,
+                                  now=services.clock.now(), limit=batch)
+                uow.commit()
+            fired += done.fired
+            if not done.full:
+                return fired
 
     async def _drain_inbox(self) -> None:
         processed = await asyncio.to_thread(self.services.inbox.process_pending, limit=500)

@@ -183,6 +183,8 @@ class WorkingCalendar:
     # -- internals -------------------------------------------------------------------------
 
     def _local(self, at: datetime) -> datetime:
+        if at.tzinfo is self.tz:  # already local (every result of this class is)
+            return at
         if at.tzinfo is None or at.utcoffset() is None:
             raise CalendarError(f"时间 {at.isoformat()} 缺少时区（需要带时区的时间）")
         return at.astimezone(self.tz)

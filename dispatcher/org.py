@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class Role(StrEnum):
@@ -55,8 +56,16 @@ class Organisation:
         return next((c for c in self.communities if c.id == community_id), None)
 
     def liaisons_of(self, department: str) -> tuple[str, ...]:
-        return tuple(m.id for m in self.members.values()
-                     if m.role is Role.LIAISON and m.department == department)
+        return self._liaisons.get(department, ())
+
+    @cached_property
+    def _liaisons(self) -> dict[str, tuple[str, ...]]:
+        """Liaison ids per department, in member order (a sweep asks once per timer)."""
+        index: dict[str, list[str]] = {}
+        for m in self.members.values():
+            if m.role is Role.LIAISON and m.department is not None:
+                index.setdefault(m.department, []).append(m.id)
+        return {department: tuple(ids) for department, ids in index.items()}
 
     def is_station_head(self, member_id: str, community: Community | None) -> bool:
         if community is None:

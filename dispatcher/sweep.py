@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -19,19 +19,47 @@ CLOCK_NAMES = {Clock.TRIAGE: "分派时限", Clock.CLAIM: "认领时限", Clock.
                Clock.VERIFY: "核实时限", Clock.RULING: "裁决时限"}
 
 
+@dataclass(frozen=True, slots=True)
+class SweepPass:
+    fired: int  # reminders, escalations and auto-closes announced
+    full: bool  # the batch was full: more tickets may be due, sweep again at once
+
+
 def sweep_due(*, desk: Desk, timers: CalendarTimers, uow: UnitOfWork, now: datetime,
               limit: int = 500) -> int:
     """Apply the due timers of up to ``limit`` tickets; returns how many actions fired."""
+    return sweep_pass(desk=desk, timers=timers, uow=uow, now=now, limit=limit).fired
+
+
+def sweep_pass(*, desk: Desk, timers: CalendarTimers, uow: UnitOfWork, now: datetime,
+               limit: int = 500) -> SweepPass:
+    """One batch of due tickets, their actions fired in time order across the batch.
+
+    After an outage many tickets owe several actions each. They fire by time, not ticket by
+    ticket, so the outbox reads like the live service would have spoken. When the batch is
+    full, tickets outside it may owe actions from the last ticket's moment on, so only
+    actions up to that moment fire now; the rest wait for the next pass (``full``).
+    """
+    batch = list(uow.tickets.due(now=now, limit=limit))
+    full = len(batch) >= limit
+    cutoff = min(now, batch[-1].next_timer_at or now) if full else now
+    owed: list[tuple[TimerAction, Ticket]] = []
+    later: dict[int, list[TimerAction]] = {}
+    for ticket in batch:
+        due, later[id(ticket)] = timers.split(ticket, now=cutoff)
+        owed.extend((action, ticket) for action in due)
+    owed.sort(key=lambda pair: pair[0].at)  # stable: each ticket's ladder keeps its order
     fired = 0
-    for ticket in uow.tickets.due(now=now, limit=limit):
-        for due in timers.due(ticket, now=now):
-            action = _after_resume(ticket, due)
-            if action is not None:
-                _fire(desk=desk, uow=uow, ticket=ticket, action=action)
-                fired += 1
-        timers.rearm(ticket, now=now)
+    window = str(timers.policy.auto_close_after)
+    for due_action, ticket in owed:
+        action = _after_resume(ticket, due_action)
+        if action is not None:
+            _fire(desk=desk, uow=uow, ticket=ticket, action=action, window=window)
+            fired += 1
+    for ticket in batch:
+        timers.settle(ticket, later[id(ticket)])
         uow.tickets.save(ticket)
-    return fired
+    return SweepPass(fired=fired, full=full)
 
 
 def _after_resume(ticket: Ticket, action: TimerAction) -> TimerAction | None:
@@ -54,12 +82,13 @@ def _after_resume(ticket: Ticket, action: TimerAction) -> TimerAction | None:
     return replace(action, at=floor)
 
 
-def _fire(*, desk: Desk, uow: UnitOfWork, ticket: Ticket, action: TimerAction) -> None:
+def _fire(*, desk: Desk, uow: UnitOfWork, ticket: Ticket, action: TimerAction,
+          window: str) -> None:
     if action.kind == "auto_close":
         tickets.close(ticket, at=action.at)
         record(uow, ticket, "auto_close", now=action.at, actor_id="gridbot")
         say(uow, chat_id=ticket.chat_id, now=action.at, event="closed", ticket=ticket.tag,
-            text=texts.AUTO_CLOSED.format(tag=ticket.tag, window="1个工作日"))
+            text=texts.AUTO_CLOSED.format(tag=ticket.tag, window=window))
         return
     if action.kind == "reminder":
         _remind(desk=desk, uow=uow, ticket=ticket, action=action)

@@ -90,6 +90,21 @@ class CalendarTimers:
     def due(self, ticket: Ticket, *, now: datetime) -> list[TimerAction]:
         return [a for a in self.pending(ticket) if a.at <= now]
 
+    def split(self, ticket: Ticket, *, now: datetime) -> tuple[list[TimerAction],
+                                                                list[TimerAction]]:
+        """The pending timers due by ``now`` and those after it, computed once for a sweep."""
+        pending = self.pending(ticket)
+        return [a for a in pending if a.at <= now], [a for a in pending if a.at > now]
+
+    @staticmethod
+    def settle(ticket: Ticket, later: list[TimerAction]) -> None:
+        """Re-arm after a sweep fired a ticket's due timers (see ``split``).
+
+        Firing only marks reminders done, raises the stage level, or closes the ticket, so
+        what is left of the running clock is exactly ``later``: no second calendar pass.
+        """
+        ticket.next_timer_at = later[0].at if later and ticket.is_open else None
+
     def _running_clock(self, ticket: Ticket) -> tuple[Clock, datetime | None]:
         if ticket.status is Status.TRIAGE:
             return Clock.TRIAGE, ticket.claim_deadline

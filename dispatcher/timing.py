@@ -39,6 +39,20 @@ NORMAL_TIMERS = UrgencyTimers(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ItemTimers:
+    """An item's own clocks; a field left ``None`` keeps its urgency's default."""
+
+    claim_limit: TimeLimit | None = None
+    level2_after: TimeLimit | None = None
+    level3_after: TimeLimit | None = None
+
+    def over(self, base: UrgencyTimers) -> UrgencyTimers:
+        return UrgencyTimers(claim_limit=self.claim_limit or base.claim_limit,
+                             level2_after=self.level2_after or base.level2_after,
+                             level3_after=self.level3_after or base.level3_after)
+
+
 @dataclass(frozen=True)
 class TimerPolicy:
     """Contract §8 defaults; ``item_timers`` overrides them for single item codes."""
@@ -49,16 +63,19 @@ class TimerPolicy:
     triage_assign_limit: TimeLimit = TRIAGE_ASSIGN_LIMIT
     auto_close_after: TimeLimit = AUTO_CLOSE_AFTER
     # Left out of the hash so a policy can still key a cache; equality still compares it.
-    item_timers: Mapping[str, UrgencyTimers] = field(default_factory=dict, hash=False)
+    item_timers: Mapping[str, UrgencyTimers | ItemTimers] = field(default_factory=dict,
+                                                                  hash=False)
 
     def __post_init__(self) -> None:
         if not 0 < self.reminder_fraction < 1:
             raise ValueError(f"提醒比例必须在 0 和 1 之间：{self.reminder_fraction}")
 
     def timers_for(self, urgency: Urgency, item_code: str | None = None) -> UrgencyTimers:
-        if item_code is not None and item_code in self.item_timers:
-            return self.item_timers[item_code]
-        return self.urgent if urgency is Urgency.URGENT else self.normal
+        base = self.urgent if urgency is Urgency.URGENT else self.normal
+        own = self.item_timers.get(item_code) if item_code is not None else None
+        if own is None:
+            return base
+        return own.over(base) if isinstance(own, ItemTimers) else own
 
 
 @dataclass(frozen=True, slots=True)

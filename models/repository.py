@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
@@ -13,35 +13,69 @@ from sqlalchemy.orm import Session
 from dispatcher.messages import OutboundMessage
 from dispatcher.precedents import Precedent
 from dispatcher.tickets import OPEN_STATUSES, Status, Ticket, TicketEvent
+from models.bulk import BulkTickets, PendingRows
 from models.tables import OutboxRow, PrecedentRow, TicketEventRow, TicketRow
 
 _TICKET_FIELDS = tuple(f.name for f in fields(Ticket) if f.name not in ("id", "tag"))
+_TICKET_COLUMNS = (*_TICKET_FIELDS, "id", "tag")
 _TUPLE_FIELDS = ("co_departments", "disputed_by")  # tuples in the domain, JSON lists in rows
 _PRECEDENT_FIELDS = tuple(f.name for f in fields(Precedent))
 _OPEN = [s.value for s in OPEN_STATUSES]
 
 
 def ticket_from_row(row: TicketRow) -> Ticket:
-    values: dict[str, Any] = {name: getattr(row, name) for name in _TICKET_FIELDS}
-    values["status"] = Status(row.status)
+    loaded = row.__dict__  # a loaded row's columns, without the ORM descriptor per read
+    if not all(name in loaded for name in _TICKET_COLUMNS):  # expired: load through the ORM
+        loaded = {name: getattr(row, name) for name in _TICKET_COLUMNS}
+    return ticket_from_values(loaded)
+
+
+def ticket_from_values(stored: Mapping[str, Any]) -> Ticket:
+    """A ticket from its stored column values (an ORM row's or a Core result row's)."""
+    values: dict[str, Any] = {name: stored[name] for name in _TICKET_FIELDS}
+    values["status"] = Status(values["status"])
     for name in _TUPLE_FIELDS:
         values[name] = tuple(values[name] or ())
-    return Ticket(**values, tag=row.tag or "", id=row.id)
+    return Ticket(**values, tag=stored["tag"] or "", id=stored["id"])
+
+
+def stored_values(ticket: Ticket) -> dict[str, Any]:
+    """The column values of ``ticket`` (the inverse of ``ticket_from_values``)."""
+    values = {name: ticket.__dict__[name] for name in _TICKET_FIELDS}
+    values["status"] = ticket.status.value
+    for name in _TUPLE_FIELDS:
+        values[name] = list(values[name])
+    return values
 
 
 def _copy_to_row(ticket: Ticket, row: TicketRow) -> None:
+    """Set the fields that changed; an untouched attribute costs no ORM bookkeeping."""
+    stored = row.__dict__  # loaded columns; a field the ticket never touched is the same object
     for name in _TICKET_FIELDS:
         value = getattr(ticket, name)
+        if name in stored and value is stored[name]:
+            continue
         if name == "status":
             value = value.value
         elif name in _TUPLE_FIELDS:
             value = list(value)
-        setattr(row, name, value)
+        if name not in stored or stored[name] != value:
+            setattr(row, name, value)
 
 
 class SqlTickets:
     def __init__(self, session: Session) -> None:
         self._session = session
+        # The session's identity map holds rows weakly: without these references a row read
+        # here is gone by ``save`` and reloaded one SELECT (and one autoflush) per ticket.
+        self._rows: dict[int, TicketRow] = {}
+        self._events = PendingRows(session, TicketEventRow)
+        # what ``due`` hands a sweep: plain rows in, one grouped UPDATE out
+        self._swept = BulkTickets(session, to_ticket=ticket_from_values, to_values=stored_values)
+
+    def _ticket(self, row: TicketRow) -> Ticket:
+        self._rows[row.id] = row
+        return ticket_from_row(row)
 
     def add(self, ticket: Ticket) -> Ticket:
         row = TicketRow()
@@ -50,50 +84,64 @@ class SqlTickets:
         self._session.flush()  # the id makes the tag: unique across instances, no counter row
         row.tag = f"A{row.id:04d}"
         ticket.id, ticket.tag = row.id, row.tag
+        self._rows[row.id] = row
         return ticket
 
     def save(self, ticket: Ticket) -> None:
-        row = self._session.get(TicketRow, ticket.id)
+        if self._swept.save(ticket):
+            return
+        row = self._rows.get(ticket.id) if ticket.id is not None else None
+        row = row or self._session.get(TicketRow, ticket.id)
         if row is None:
             raise LookupError(f"ticket {ticket.tag} is not stored")
         _copy_to_row(ticket, row)
 
     def get(self, tag: str) -> Ticket | None:
+        self._swept.write()
         row = self._session.scalar(select(TicketRow).where(TicketRow.tag == tag.upper()))
-        return ticket_from_row(row) if row else None
+        return self._ticket(row) if row else None
 
     def open_in_chat(self, chat_id: str) -> Sequence[Ticket]:
+        self._swept.write()
         rows = self._session.scalars(
             select(TicketRow).where(TicketRow.chat_id == chat_id, TicketRow.status.in_(_OPEN))
             .order_by(TicketRow.id))
-        return [ticket_from_row(r) for r in rows]
+        return [self._ticket(r) for r in rows]
 
     def by_source_message(self, message_id: str) -> Ticket | None:
+        self._swept.write()
         row = self._session.scalar(select(TicketRow).where(
             TicketRow.source_message_id == message_id).order_by(TicketRow.id).limit(1))
-        return ticket_from_row(row) if row else None
+        return self._ticket(row) if row else None
 
     def from_message(self, message_id: str) -> Sequence[Ticket]:
+        self._swept.write()
         rows = self._session.scalars(select(TicketRow).where(or_(
             TicketRow.source_message_id == message_id,
             TicketRow.source_message_id.startswith(message_id + "#", autoescape=True)))
             .order_by(TicketRow.id))
-        return [ticket_from_row(r) for r in rows]
+        return [self._ticket(r) for r in rows]
 
     def due(self, *, now: datetime, limit: int) -> Sequence[Ticket]:
         # SKIP LOCKED: a second instance sweeping at the same moment takes other tickets.
-        query = (select(TicketRow)
+        query = (select(*TicketRow.__table__.columns)
                  .where(TicketRow.next_timer_at <= now, TicketRow.status.in_(_OPEN))
                  .order_by(TicketRow.next_timer_at, TicketRow.id).limit(limit)
                  .with_for_update(skip_locked=True))
-        return [ticket_from_row(r) for r in self._session.scalars(query)]
+        return self._swept.load(query)
 
     def add_event(self, event: TicketEvent) -> None:
-        self._session.add(TicketEventRow(
-            ticket_tag=event.ticket_tag, kind=event.kind, at=event.at, actor_id=event.actor_id,
-            message_id=event.message_id, detail=dict(event.detail)))
+        self._events.add({
+            "ticket_tag": event.ticket_tag, "kind": event.kind, "at": event.at,
+            "actor_id": event.actor_id, "message_id": event.message_id,
+            "detail": dict(event.detail)})
+
+    def write_pending(self) -> None:
+        self._swept.write()
+        self._events.write()
 
     def events(self, tag: str) -> Sequence[TicketEvent]:
+        self._events.write()
         rows = self._session.scalars(select(TicketEventRow)
                                      .where(TicketEventRow.ticket_tag == tag)
                                      .order_by(TicketEventRow.id))
@@ -141,12 +189,15 @@ class SqlOutbox:
     """Queues messages in the outbox table; ``route`` names the channel that delivers a chat."""
 
     def __init__(self, session: Session, *, route: Callable[[str], str]) -> None:
-        self._session = session
+        self._rows = PendingRows(session, OutboxRow)
         self._route = route
 
     def post(self, message: OutboundMessage, *, at: datetime) -> None:
-        self._session.add(OutboxRow(
-            channel=self._route(message.chat_id), chat_id=message.chat_id, text=message.text,
-            mentions=list(message.mentions), ticket=message.ticket, event=message.event,
-            level=message.level, markdown=message.markdown, status="pending", attempts=0,
-            created_at=at, next_attempt_at=at))
+        self._rows.add({
+            "channel": self._route(message.chat_id), "chat_id": message.chat_id,
+            "text": message.text, "mentions": list(message.mentions), "ticket": message.ticket,
+            "event": message.event, "level": message.level, "markdown": message.markdown,
+            "status": "pending", "attempts": 0, "created_at": at, "next_attempt_at": at})
+
+    def write_pending(self) -> None:
+        self._rows.write()

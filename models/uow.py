@@ -37,4 +37,6 @@ class SqlUnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
+        self.tickets.write_pending()
+        self.outbox.write_pending()
         self.session.commit()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,12 +44,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                 f"PostgreSQL at GRIDBOT_TEST_DATABASE_URL unreachable: {err}") from err
 
 
-@pytest.fixture(params=_backends())
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URL for one test."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/gridbot.db"
-        return
+@contextmanager
+def _pg_schema() -> Iterator[str]:
+    """A PostgreSQL URL bound to a fresh schema, dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -60,6 +58,28 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=_backends())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL for one test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/gridbot.db"
+        return
+    with _pg_schema() as url:
+        yield url
+
+
+_NO_PG = "needs PostgreSQL: set GRIDBOT_TEST_DATABASE_URL (CI always does)"
+
+
+@pytest.fixture(params=[pytest.param("postgresql", marks=[] if PG_URL else
+                                     [pytest.mark.skip(reason=_NO_PG)])])
+def pg_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh PostgreSQL schema, for behaviour SQLite cannot have (row locks across
+    instances). Not parametrised over SQLite at all, so nothing is skipped there."""
+    with _pg_schema() as url:
+        yield url
 
 
 @pytest.fixture
