@@ -18,9 +18,9 @@ Defaults equal the contract, so an absent section changes nothing.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from dispatcher.lists import TimeLimit, TimeLimitError
 from dispatcher.timing import (
@@ -89,6 +89,17 @@ class TimerSettings(BaseModel):
     urgent: UrgencyTimerSettings = UrgencyTimerSettings.of(URGENT_TIMERS)
     normal: UrgencyTimerSettings = UrgencyTimerSettings.of(NORMAL_TIMERS)
     items: dict[str, ItemTimerSettings] = Field(default_factory=dict)
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _codes_are_quoted(cls, value: Any) -> Any:
+        # YAML reads an unquoted 020405 as the octal number 8453: refuse it rather than guess.
+        if isinstance(value, dict):
+            numbers = [key for key in value if not isinstance(key, str)]
+            if numbers:
+                raise ValueError("条目编码必须加引号，例如 \"020405\"（YAML 会把不带引号的编码"
+                                 f"读成数字：{numbers[0]}）")
+        return value
 
     def policy(self) -> TimerPolicy:
         return TimerPolicy(

@@ -7,7 +7,9 @@ Rules, all in the calendar's time zone:
 - Working-minute arithmetic returns the *earliest* moment at which the minutes have elapsed, so a
   result for a positive amount lies inside a window or exactly at a window's end (e.g. 17:30).
 - ``N工作日`` is the same clock time N working days later; a start outside working time first
-  moves to the next window's start. A fractional part is converted to working minutes of a
+  moves to the next window's start. A start exactly at a window's end (a deadline at 17:30,
+  say) counts as that clock time: a 数字城管 desk reads "17:30 + 1工作日" as 17:30 the next
+  working day, not 08:30 the day after. A fractional part is converted to working minutes of a
   standard day (the sum of the windows, 420 minutes by default): 0.5工作日 = 210 working minutes.
   Because every working day has the same windows, the result lands in working time and grows
   monotonically with the amount.
@@ -150,7 +152,8 @@ class WorkingCalendar:
     def add_working_days(self, start: datetime, days: float) -> datetime:
         """The same clock time ``days`` working days later (module docstring for the rules)."""
         whole, fraction = divmod(_non_negative(days, "工作日数"), 1)
-        begin = self.next_working_start(start)
+        begin = start if self._at_window_end(start) else self.next_working_start(start)
+        begin = self._local(begin)
         target = begin.date()
         if whole:
             later = self._working_days_from(target + ONE_DAY)
@@ -181,6 +184,10 @@ class WorkingCalendar:
         return self.add_working_minutes(start, self.working_minutes_between(start, full) * fraction)
 
     # -- internals -------------------------------------------------------------------------
+
+    def _at_window_end(self, at: datetime) -> bool:
+        local = self._local(at)
+        return any(end == local for _, end in self._windows_on(local.date()))
 
     def _local(self, at: datetime) -> datetime:
         if at.tzinfo is self.tz:  # already local (every result of this class is)

@@ -159,9 +159,8 @@ def test_unassigned_triage_goes_to_the_street(settings: Settings, engine: Engine
         # 60 working minutes from 16:30 end with the afternoon window at 17:30.
         ("2026-03-02T17:30:00+08:00", "escalation", 2, "A0001", "lanjiang-center",
          ["lanjiang-duty"]),
-        # + 1工作日 from 17:30, a window's end: the count starts at Tuesday 08:30
-        # (contract §8; the same 420 working minutes as Tuesday 17:30).
-        ("2026-03-04T08:30:00+08:00", "escalation", 3, "A0001", "city-center", ["city-duty"]),
+        # + 1工作日 from 17:30, a window's end: the same clock time on Tuesday.
+        ("2026-03-03T17:30:00+08:00", "escalation", 3, "A0001", "city-center", ["city-duty"]),
     ]
 
 

@@ -86,7 +86,9 @@ def test_working_minutes_between(a: datetime, b: datetime, minutes: float) -> No
         (at(2030, 3, 2, 10, 0), "1工作日", at(2030, 3, 5, 8, 30)),
         # lunch gap counts from 14:00
         (at(2030, 3, 4, 12, 30), "1工作日", at(2030, 3, 5, 14, 0)),
-        (at(2030, 3, 4, 17, 30), "1工作日", at(2030, 3, 6, 8, 30)),  # window end
+        # a window end counts as that clock time: 17:30 + 1工作日 is 17:30 the next working day
+        (at(2030, 3, 4, 17, 30), "1工作日", at(2030, 3, 5, 17, 30)),
+        (at(2030, 3, 4, 17, 31), "1工作日", at(2030, 3, 6, 8, 30)),  # after hours
         (at(2030, 3, 4, 11, 0), "1工作日", at(2030, 3, 5, 11, 0)),
         (at(2030, 3, 4, 11, 0), "3工作日", at(2030, 3, 7, 11, 0)),
         # the contract's example shape on the fake calendar: a 调休 Saturday, then a holiday

@@ -84,3 +84,15 @@ def test_item_code_missing_from_the_list_stops_the_start(tmp_path: Path) -> None
     lst = ListHolder(ROOT / "responsibility_lists" / "default").load()
     with pytest.raises(ConfigError, match=r"timers\.items\.999999"):
         timer_policy(settings, lst)
+
+
+def test_unquoted_item_codes_are_refused_with_a_hint() -> None:
+    import yaml
+    from pydantic import ValidationError
+
+    from bot.timer_settings import TimerSettings
+
+    raw = yaml.safe_load("items:\n  020405:\n    claim_limit: 30分钟\n")
+    assert raw["items"] == {8453: {"claim_limit": "30分钟"}}  # what YAML really hands us
+    with pytest.raises(ValidationError, match="条目编码必须加引号"):
+        TimerSettings.model_validate(raw)

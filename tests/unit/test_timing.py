@@ -49,12 +49,14 @@ def test_normal_claim_counts_working_minutes_over_the_weekend() -> None:
 
 
 def test_level2_of_a_limit_at_a_window_end_starts_next_morning() -> None:
+    # Level 2 (+2 working hours) has no minutes left on the limit's day; level 3 (+1工作日)
+    # is the same clock time, 17:30, on the next working day.
     deadline = at(2030, 3, 4, 17, 30)
     _, level2, level3 = escalation_times(
         calendar=CAL, policy=POLICY, urgency=Urgency.NORMAL, deadline=deadline
     )
     assert level2 == at(2030, 3, 5, 10, 30)
-    assert level3 == at(2030, 3, 6, 8, 30)
+    assert level3 == at(2030, 3, 5, 17, 30)
 
 
 def test_handling_clock_uses_the_item_limit() -> None:
