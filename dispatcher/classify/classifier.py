@@ -13,7 +13,7 @@ from dispatcher.classify.intent import command_of, is_pure_chatter
 from dispatcher.classify.learning import LearnedExample, LearnedIndex
 from dispatcher.classify.ranking import Ranked, rank
 from dispatcher.classify.rules import refine_item, route_department
-from dispatcher.classify.signals import PLACE_RE, problem_word, talk_only
+from dispatcher.classify.signals import PLACE_RE, Signal, problem_word, talk_only
 from dispatcher.classify.text import bigrams, clauses, correct, fold
 from dispatcher.classify.vocab import expand
 from dispatcher.lists import ListKind, ResponsibilityList
@@ -137,7 +137,7 @@ class GridClassifier:
             alone = _read(clause)
             part = _Reading(folded=reading.folded, body=alone.body, cues=alone.cues, local=clause)
             ranked = rank(self._index, part.body, limit=2)
-            if not ranked or not _own_problem(clause, alone, ranked[0].raw):
+            if not ranked or not _own_problem(clause, ranked[0].raw, self._signal):
                 continue
             match = self._matches(ranked[:1], part, calibrate(ranked))[0]
             # An item the clause shares only loose character pairs with is not its problem.
@@ -148,13 +148,13 @@ class GridClassifier:
         return (first, *extras)[:MAX_ITEMS]
 
 
-def _own_problem(clause: str, alone: _Reading, raw: float) -> bool:
-    """A clause tells a problem of its own when it names one surely, or names a thing and says
-    what is wrong with it ("旁边的护栏也倒了"); a bare thing ("离加油站很近") is not one."""
-    stated = problem_word(clause) is not None
-    if not (stated or alone.cues):
-        return False
-    return raw >= EXTRA_MIN or (stated and raw >= EXTRA_STATED)
+def _own_problem(clause: str, raw: float, signal: Signal) -> bool:
+    """A clause tells a problem of its own when it names one surely ("跨门营业"), or names a
+    thing and says what is wrong with it ("旁边的护栏也倒了"); a bare thing ("离加油站很近")
+    is not one."""
+    if problem_word(clause) is not None:
+        return raw >= EXTRA_STATED
+    return raw >= EXTRA_MIN and signal(clause) is not None
 
 
 def _read(folded: str) -> _Reading:

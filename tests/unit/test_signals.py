@@ -71,3 +71,9 @@ def test_a_denied_owner_does_not_own_the_cover() -> None:
     result = classifier().classify("后巷有个井盖，问了燃气电信水务都说不是他们的")
     assert result.candidates[0].item.name != "燃气井盖"
     assert result.candidates[0].department == "jiedao"
+
+
+def test_a_surely_named_problem_is_its_own_clause_even_without_a_state_word() -> None:
+    """Contract §5's example: "跨门营业" names the problem itself."""
+    result = classifier().classify("跨门营业还开着大喇叭招揽")
+    assert sorted(m.department for m in result.items) == ["gongan", "zhifa"]
