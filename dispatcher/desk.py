@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from dispatcher import commands, recall, reporting
+from dispatcher.addressed import answer_addressed
 from dispatcher.classification import Classification, Classifier, Decision, Intent
 from dispatcher.lists import ResponsibilityList
 from dispatcher.messages import InboundMessage
@@ -48,6 +49,7 @@ def handle_message(*, desk: Desk, uow: UnitOfWork, message: InboundMessage, now:
         tags = commands.run_command(desk=desk, uow=uow, message=message,
                                     command=classification.command, now=now)
         return Outcome(classification=classification, tickets=tags)
+    classification = answer_addressed(classification, message)  # "@机器人 …" gets an answer
     if classification.decision is Decision.IGNORE:
         return Outcome(classification=classification)
     community = desk.org.community_of_chat(message.chat_id)

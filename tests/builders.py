@@ -71,8 +71,9 @@ _counter = iter(range(1, 1_000_000))
 
 
 def message(text: str, *, sender: str = "grid-wang", at: datetime | None = None,
-            chat: str = "xialing-grid", quote: str | None = None) -> InboundMessage:
+            chat: str = "xialing-grid", quote: str | None = None,
+            mentions_bot: bool = False) -> InboundMessage:
     return InboundMessage(channel="test", message_id=f"m{next(_counter)}", chat_id=chat,
                           sender_id=sender, text=text,
                           sent_at=at or datetime(2026, 3, 2, 1, 0, tzinfo=UTC),
-                          quote_text=quote)
+                          quote_text=quote, mentions_bot=mentions_bot)

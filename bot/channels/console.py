@@ -70,11 +70,14 @@ async def post(body: ConsolePost, request: Request) -> dict[str, Any]:
     if not private and body.sender_id not in org.chat_members.get(body.chat_id, ()):
         raise HTTPException(422, f"「{body.sender_id}」不在群「{body.chat_id}」中")
     member = org.member(body.sender_id)
+    # The console group stands for a WeCom group in which the bot reads everything, so only
+    # a private chat or an "@网格派单助手" addresses the bot (and expects an answer).
+    addressed = private or f"@{services.settings.bot_name}" in body.text
     message = InboundMessage(
         channel="console", message_id=uuid.uuid4().hex, chat_id=body.chat_id,
         sender_id=body.sender_id, sender_name=member.name if member else body.sender_id,
         text=body.text, sent_at=services.clock.now(), quote_text=body.quote_text,
-        chat_type=ChatType.PRIVATE if private else ChatType.GROUP, mentions_bot=True)
+        chat_type=ChatType.PRIVATE if private else ChatType.GROUP, mentions_bot=addressed)
     await asyncio.to_thread(services.inbox.accept, message)
     runtime.wake_inbox()
     return {"ok": True, "message_id": message.message_id}

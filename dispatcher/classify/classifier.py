@@ -13,7 +13,7 @@ from dispatcher.classify.intent import command_of, is_pure_chatter
 from dispatcher.classify.learning import LearnedExample, LearnedIndex
 from dispatcher.classify.ranking import Ranked, rank
 from dispatcher.classify.rules import refine_item, route_department
-from dispatcher.classify.signals import PLACE_RE, problem_word, talk_only
+from dispatcher.classify.signals import PLACE_RE, Signal, problem_word, talk_only
 from dispatcher.classify.text import bigrams, clauses, correct, fold
 from dispatcher.classify.vocab import expand
 from dispatcher.lists import ListKind, ResponsibilityList
@@ -21,6 +21,7 @@ from dispatcher.lists import ListKind, ResponsibilityList
 REPORT_MIN = 0.5  # weakest evidence that still counts as a described problem
 TRIAGE_BELOW = 0.4  # calibrated confidence under which the station head decides
 EXTRA_MIN = 1.3  # a clause must be at least this sure to count as a problem of its own
+EXTRA_STATED = 0.9  # ... or this sure when it also says what is wrong with the thing
 MAX_ITEMS = 3
 NAMED_DEPARTMENT_BOOST = 0.8
 
@@ -32,6 +33,7 @@ class _Reading:
     folded: str  # for place rules and cue words
     body: str  # compact text plus standard words for colloquial ones
     cues: Mapping[str, str]  # standard word → the colloquial word that brought it
+    local: str = ""  # the clause an extra problem was read from: its owner cues ("燃气井盖")
 
 
 class GridClassifier:
@@ -105,7 +107,7 @@ class GridClassifier:
         out: list[ItemMatch] = []
         seen: set[str] = set()
         for r in ranked:
-            item, cue = refine_item(r.item, reading.folded, self._list)
+            item, cue = refine_item(r.item, reading.local or reading.folded, self._list)
             if item.code in seen:
                 continue
             seen.add(item.code)
@@ -130,18 +132,29 @@ class GridClassifier:
         """
         found: list[ItemMatch] = []
         for clause in clauses(reading.folded):
-            # Rank the clause alone, but read owner and place cues in the whole message.
+            # Rank the clause alone and read its owner cues in it, but place cues (小区, 国道)
+            # in the whole message.
             alone = _read(clause)
-            part = _Reading(folded=reading.folded, body=alone.body, cues=alone.cues)
-            ranked = [r for r in rank(self._index, part.body, limit=2) if r.raw >= EXTRA_MIN]
-            if not ranked:
+            part = _Reading(folded=reading.folded, body=alone.body, cues=alone.cues, local=clause)
+            ranked = rank(self._index, part.body, limit=2)
+            if not ranked or not _own_problem(clause, ranked[0].raw, self._signal):
                 continue
             match = self._matches(ranked[:1], part, calibrate(ranked))[0]
+            # An item the clause shares only loose character pairs with is not its problem.
             if all(_distinct(match, c) for c in found):
                 found.append(match)
         # The surest problem leads; the others follow in the order the message tells them.
         extras = [m for m in found if _distinct(m, first)]
         return (first, *extras)[:MAX_ITEMS]
+
+
+def _own_problem(clause: str, raw: float, signal: Signal) -> bool:
+    """A clause tells a problem of its own when it names one surely ("跨门营业"), or names a
+    thing and says what is wrong with it ("旁边的护栏也倒了"); a bare thing ("离加油站很近")
+    is not one."""
+    if problem_word(clause) is not None:
+        return raw >= EXTRA_STATED
+    return raw >= EXTRA_MIN and signal(clause) is not None
 
 
 def _read(folded: str) -> _Reading:

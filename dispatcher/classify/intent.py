@@ -14,7 +14,7 @@ from dispatcher.grammar import Command, Verb, parse_command
 _ACK_WORDS = (
     r"收到|好的?|好滴|好嘞|嗯+|ok|okay|谢谢|感谢|多谢|辛苦了?|明白|了解|知道了|晓得了|"
     r"早上好|早安|大家早|大家好|中午好|下午好|晚上好|晚安|哈+|呵+|谢谢领导|领导辛苦|"
-    r"大家辛苦了?|各位辛苦了?|点赞|赞|1|对|是的|可以|行|没问题"
+    r"大家辛苦了?|各位辛苦了?|点赞|赞|1|对|是的|可以|行|没问题|你好|您好|在吗|在不在|在么|谢啦"
 )
 _ACK_RE = re.compile(rf"^(?:(?:{_ACK_WORDS})[\s，,。.!！~～、]*)+$")
 _SYMBOLS_RE = re.compile(r"^[\W_\d]*$")

@@ -14,7 +14,10 @@ from dispatcher.lists import Item, ResponsibilityList
 
 # --- manhole covers: the stated owner decides; nobody stated → the drainage company. ---
 _COVER_RE = re.compile(r"井盖|盖子|盖板|井圈|箅子|篦子|井口")
+# An explicit denial comes first: "问了燃气电信都说不是他们的" names owners only to rule them out.
+_OWNERLESS = r"都说不是|没人认|没人管|不知道是谁|无主|找不到主"
 _COVER_OWNERS: tuple[tuple[str, str], ...] = (
+    (_OWNERLESS, "不明井盖"),
     (r"燃气|煤气|天然气", "燃气井盖"),
     (r"电力|供电|电缆|国家电网|高压", "电力井盖"),
     (r"电信|移动|联通|通信|通讯|铁塔|光缆", "通信井盖"),
@@ -26,7 +29,13 @@ _COVER_OWNERS: tuple[tuple[str, str], ...] = (
     (r"雨水|排水", "雨水井盖"),
     (r"化粪池", "化粪池井盖"),
     (r"绿化|喷灌", "园林井盖"),
-    (r"都说不是|没人认|没人管|不知道是谁|无主|找不到主", "不明井盖"),
+)
+# Poles likewise: whose line it carries decides ("电信的水泥杆子").
+_POLE_RE = re.compile(r"杆")
+_POLE_OWNERS: tuple[tuple[str, str], ...] = (
+    (_OWNERLESS + r"|废弃", "不明立杆"),
+    (r"电信|移动|联通|通信|通讯|铁塔|光缆|电话线|网线", "通信立杆"),
+    (r"电力|供电|高压|国家电网|电线杆", "电力立杆"),
 )
 _GENERIC_COVER = "污水井盖"
 _GRATE_RE = re.compile(r"箅子|篦子|雨水口")
@@ -64,6 +73,18 @@ def refine_item(item: Item, body: str, lst: ResponsibilityList) -> tuple[Item, s
     # Any cover-like item ("沟槽盖板" too) defers to the owner the message states.
     if _COVER_RE.search(body) and ("盖" in item.name or "箅子" in item.name):
         return _cover_item(item, body, lst)
+    if _POLE_RE.search(body) and item.name.endswith("立杆"):
+        return _owned(item, body, lst, _POLE_OWNERS)
+    return item, None
+
+
+def _owned(
+    item: Item, body: str, lst: ResponsibilityList, owners: tuple[tuple[str, str], ...]
+) -> tuple[Item, str | None]:
+    for pattern, name in owners:
+        match = re.search(pattern, body)
+        if match:
+            return _named(lst, name) or item, match.group(0)
     return item, None
 
 

@@ -114,3 +114,15 @@ def test_replies_reach_the_bridge_signed_and_once(settings: Settings, engine: En
     assert len(received) == 1
     assert received[0]["event"] == "dispatch"
     assert received[0]["mentions"] == ["zhifa-1"]
+
+
+def test_an_addressed_question_reaches_the_station_head(live: httpx.Client,
+                                                       engine: Engine) -> None:
+    """"@bot …" with substance but no problem the bot can place: triage, not silence."""
+    question = "@gridbot 请问明天下午的会议改到几点了"
+    signed_post(live, URL, _body("ask-1", question), GENERIC_SECRET)
+    wait_for(lambda: _count(engine, OutboxRow) >= 1)
+    with engine.connect() as connection:
+        status = connection.scalar(select(TicketRow.status))
+        event = connection.scalar(select(OutboxRow.event))
+    assert (status, event) == ("triage", "triage")

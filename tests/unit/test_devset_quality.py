@@ -34,9 +34,10 @@ def metric(name: str, file: str = "devset.csv") -> float:
 
 def test_no_regression() -> None:
     assert metric("intent_accuracy") >= 0.99
-    assert metric("department_top1") >= 0.93
-    assert metric("department_top3") >= 0.93
-    assert metric("item_top1") >= 0.69
+    assert metric("department_top1") >= 0.935
+    assert metric("department_top3") >= 0.935
+    assert metric("item_top1") >= 0.70
+    assert metric("multi_problem_recall") >= 0.69
     assert metric("chatter_ticket_rate") <= 0.01
     assert metric("triage_rate") <= 0.07
 
@@ -54,3 +55,12 @@ def test_more_reports_in_unseen_wording() -> None:
     assert metric("department_top1", "devset_more.csv") >= 0.89
     assert metric("chatter_ticket_rate", "devset_more.csv") <= 0.01
     assert metric("triage_rate", "devset_more.csv") <= 0.05
+
+
+def test_blind2_reports_and_chatter() -> None:
+    """devset_blind2.csv: 190 reports and 53 chatter/commands written before classifier3's
+    changes; only its odd rows were looked at while tuning (tests/data/README.md)."""
+    assert metric("intent_accuracy", "devset_blind2.csv") >= 0.945
+    assert metric("chatter_ticket_rate", "devset_blind2.csv") <= 0.01
+    assert metric("department_top1", "devset_blind2.csv") >= 0.75
+    assert metric("multi_problem_recall", "devset_blind2.csv") >= 0.70
