@@ -42,7 +42,7 @@ def parse_aibot_json(plaintext: str) -> dict[str, Any]:
     """The decrypted callback text as a JSON object (WeComPayloadError otherwise)."""
     try:
         data = json.loads(plaintext)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise WeComPayloadError("AI-bot callback is not JSON") from exc
     if not isinstance(data, dict):
         raise WeComPayloadError("AI-bot callback is not a JSON object")

@@ -15,6 +15,7 @@ from wechatpy.enterprise import parse_message
 from bot.channels.wecom import texts
 from bot.channels.wecom.aibot import RECALL_EVENTS, Ignored
 from bot.channels.wecom.crypto import WeComPayloadError
+from bot.channels.wecom.xmlsafe import UnsafeXml, parse_xml
 from dispatcher.messages import ChatType, InboundMessage
 
 # Placeholder text for non-text message types the pipeline can still record.
@@ -63,6 +64,10 @@ def translate_app_callback(
 
 
 def _parse(xml: str) -> Any:
+    try:
+        parse_xml(xml)  # no DTD / entities reach wechatpy's xmltodict, even with our key
+    except UnsafeXml as exc:
+        raise WeComPayloadError(f"app callback XML refused ({exc})") from exc
     try:
         message = parse_message(xml)
     except Exception as exc:  # xmltodict/expat errors, missing MsgType/Event keys

@@ -24,7 +24,7 @@ from bot.channels.wecom.callbacks import (
     verify_aibot_url,
     verify_app_url,
 )
-from bot.channels.wecom.crypto import WeComCryptoError, WeComSignatureError
+from bot.channels.wecom.crypto import WeComCryptoError, WeComStaleError, WeComUnauthenticated
 from bot.channels.wecom.settings import WeComConfigError
 from bot.runtime import Runtime
 from dispatcher.messages import InboundMessage
@@ -96,7 +96,10 @@ def _guard(step: Callable[[], T]) -> T:
     """Run a callback step; crypto/payload problems are the caller's fault (4xx)."""
     try:
         return step()
-    except WeComSignatureError:
+    except WeComStaleError:
+        raise HTTPException(401, texts.STALE_CALLBACK) from None
+    except WeComUnauthenticated as err:
+        log.warning("unauthenticated WeCom callback: %s", err)
         raise HTTPException(401, texts.BAD_SIGNATURE) from None
     except WeComCryptoError as err:
         log.warning("rejected WeCom callback: %s", err)
