@@ -18,6 +18,7 @@ from bot.channels.base import Sender
 from bot.channels.bridge_out import BridgeSender
 from bot.channels.wecom import routes as wecom_routes
 from bot.channels.wecom.outbound import build_wecom_outbound
+from bot.openapi import document_errors, error_responses
 from bot.runtime import Runtime
 from bot.services import build_services
 from bot.settings import Settings
@@ -60,8 +61,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
     app.include_router(generic.router)
     app.include_router(console.router)
     app.include_router(wecom_routes.router)
-    app.add_api_route("/healthz", healthz, methods=["GET"])
+    app.add_api_route("/healthz", healthz, methods=["GET"], responses=error_responses(503))
     app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
+    document_errors(app)
     return app
 
 

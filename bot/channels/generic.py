@@ -15,8 +15,9 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.channels.bodies import read_limited
+from bot.channels.bodies import NUL_REASON, contains_nul, read_limited
 from bot.channels.signing import verify
+from bot.openapi import error_responses
 from bot.runtime import Runtime
 from dispatcher.messages import ChatType, InboundMessage
 
@@ -64,7 +65,7 @@ class GenericIn(BaseModel):
             recalled=self.recalled)
 
 
-@router.post("/channels/generic/{source}")
+@router.post("/channels/generic/{source}", responses=error_responses(401, 404, 413, 422, 503))
 async def receive(source: str, request: Request) -> dict[str, object]:
     runtime: Runtime = request.app.state.runtime
     settings = runtime.services.settings
@@ -99,6 +100,8 @@ def _parse(body: bytes) -> GenericIn:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise HTTPException(422, f"消息体不是合法的 UTF-8 JSON：{err}") from None
+    if contains_nul(data):
+        raise HTTPException(422, NUL_REASON)
     try:
         return GenericIn.model_validate(data)
     except ValidationError as err:

@@ -187,3 +187,28 @@ def test_a_replayed_wecom_callback_with_an_old_timestamp_is_refused(
     _clear_4xx(answer, 401)
     assert "防重放" in answer.json()["detail"]
     assert _nothing_stored(engine)
+
+
+def test_nul_characters_never_reach_the_database_as_a_500(live: httpx.Client,
+                                                          engine: Engine) -> None:
+    """PostgreSQL refuses NUL in text; a NUL in any field is a clear 422, never a crash."""
+    body = json.dumps({"message_id": "nul\u0000-1", "chat": {"id": "xialing-grid"},
+                       "sender": {"id": "grid-wang\u0000"}, "text": "跨门\u0000经营"}).encode()
+    _clear_4xx(signed_post(live, GENERIC_URL, body, GENERIC_SECRET), 422)
+    console = live.post("/console/api/messages", json={
+        "chat_id": "xialing-grid", "sender_id": "grid-wang", "text": "跨门\u0000经营"})
+    _clear_4xx(console, 422)
+    _clear_4xx(live.get("/console/api/conversation", params={"chat_id": "a\u0000b"}), 422)
+    assert _nothing_stored(engine)
+
+
+def test_a_nul_inside_an_authenticated_wecom_message_is_dropped_not_a_crash(
+        live: httpx.Client, engine: Engine) -> None:
+    payload = {"msgid": "nul-9", "chatid": "xialing-grid", "chattype": "group",
+               "from": {"userid": "grid-wang"}, "msgtype": "text",
+               "text": {"content": "@网格助手 文山路\u0000跨门经营"}}
+    query, encrypt = sealed(json.dumps(payload, ensure_ascii=False))
+    answer = live.post(AIBOT_URL, params=query, content=json.dumps({"encrypt": encrypt}))
+    assert answer.status_code == 200
+    with engine.connect() as connection:
+        assert connection.scalar(select(InboundRow.text)) == "文山路跨门经营"
