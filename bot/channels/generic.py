@@ -48,7 +48,9 @@ class GenericIn(BaseModel):
     mentions: list[str] = Field(default_factory=list, max_length=100)
     mentions_bot: bool = False
     quote: QuoteIn | None = None
-    sent_at: float | None = Field(default=None, ge=0)
+    # Epoch seconds up to 2100-01-01: beyond that is a bug or an attack, not a chat message
+    # (and datetime cannot hold it).
+    sent_at: float | None = Field(default=None, ge=0, le=4_102_444_800, allow_inf_nan=False)
     recalled: bool = False
 
     def to_message(self, *, source: str, received: datetime) -> InboundMessage:

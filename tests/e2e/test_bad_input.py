@@ -212,3 +212,11 @@ def test_a_nul_inside_an_authenticated_wecom_message_is_dropped_not_a_crash(
     assert answer.status_code == 200
     with engine.connect() as connection:
         assert connection.scalar(select(InboundRow.text)) == "文山路跨门经营"
+
+
+@pytest.mark.parametrize("sent_at", [1e300, 1e12, "Infinity"])
+def test_an_impossible_sent_at_is_a_clear_422(live: httpx.Client, engine: Engine,
+                                              sent_at: float | str) -> None:
+    raw = _generic_body("far-future")[:-1] + f', "sent_at": {sent_at}}}'.encode()
+    _clear_4xx(signed_post(live, GENERIC_URL, raw, GENERIC_SECRET), 422)
+    assert _nothing_stored(engine)

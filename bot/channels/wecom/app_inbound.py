@@ -109,5 +109,5 @@ def _translate_event(raw: dict[str, Any], *, app: str, sender: str) -> InboundMe
 def _sent_at(raw: dict[str, Any]) -> datetime:
     try:
         return datetime.fromtimestamp(int(raw["CreateTime"]), UTC)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError, OSError) as exc:
         raise WeComPayloadError("app callback without a valid CreateTime") from exc
