@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Engine, text
 
+from bot import logredact
 from bot.channels import console, generic
 from bot.channels.base import Sender
 from bot.channels.bridge_out import BridgeSender
@@ -32,6 +33,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logredact.install(settings)  # before anything can log a secret or a phone number
         the_clock = clock or SystemClock()
         wecom = build_wecom_outbound(settings.wecom, clock=the_clock)
         bridge_http = httpx.AsyncClient(timeout=10)
