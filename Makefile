@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint install clean
+.PHONY: run test bench lint install clean lock audit
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy bot dispatcher models
+
+# Pin what the venv really runs (the project itself excluded); see docs/security.md.
+lock: $(STAMP)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v -i '^gridbot' > requirements.lock
+
+# Needs PyPI's JSON API (or OSV); pip-audit lives in its own venv so it is not in the lock.
+audit: requirements.lock
+	test -x var/audit-venv/bin/pip-audit || ($(PYTHON) -m venv var/audit-venv && var/audit-venv/bin/pip install --quiet pip-audit)
+	var/audit-venv/bin/pip-audit -r requirements.lock --no-deps --disable-pip
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

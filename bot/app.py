@@ -13,12 +13,14 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Engine, text
 
+from bot import logredact
 from bot.channels import console, generic
 from bot.channels.base import Sender
 from bot.channels.bridge_out import BridgeSender
 from bot.channels.wecom import routes as wecom_routes
 from bot.channels.wecom.outbound import build_wecom_outbound
 from bot.dashboard.mount import mount_dashboard
+from bot.openapi import document_errors, error_responses
 from bot.runtime import Runtime
 from bot.services import build_services
 from bot.settings import Settings
@@ -32,6 +34,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logredact.install(settings)  # before anything can log a secret or a phone number
         the_clock = clock or SystemClock()
         wecom = build_wecom_outbound(settings.wecom, clock=the_clock)
         bridge_http = httpx.AsyncClient(timeout=10)
@@ -61,9 +64,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
     app.include_router(generic.router)
     app.include_router(console.router)
     app.include_router(wecom_routes.router)
-    app.add_api_route("/healthz", healthz, methods=["GET"])
+    app.add_api_route("/healthz", healthz, methods=["GET"], responses=error_responses(503))
     mount_dashboard(app, settings)
     app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
+    document_errors(app)
     return app
 
 

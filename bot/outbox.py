@@ -3,12 +3,18 @@
 A row is leased (its next attempt pushed into the future) in a committed transaction before
 the send, so a second instance never sends it at the same time; a crash mid-send makes it
 due again when the lease runs out.
+
+Messages to one chat keep their order: when one cannot go now, the later ones of the same
+chat in the batch wait with it. A sender that can coalesce (the WeCom group robot, 20 sends
+a minute) gets the due messages of one chat joined into fewer payloads; the source rows of a
+payload are marked sent together. A ``Deferred`` (the channel's own budget is used up) only
+reschedules: it costs no attempt and counts no failure, so a burst is never given up.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +23,7 @@ from prometheus_client import Counter
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.channels.base import Sender, SendError
+from bot.channels.base import Coalescing, Deferred, Sender, SendError
 from dispatcher.messages import OutboundMessage
 from models.tables import OutboxRow
 
@@ -27,6 +33,9 @@ MAX_BACKOFF = timedelta(minutes=10)
 OUTBOX_SENT = Counter("gridbot_outbox_sent_total", "Outbox messages delivered", ["channel"])
 OUTBOX_FAILED = Counter("gridbot_outbox_failures_total", "Failed delivery attempts",
                         ["channel", "final"])
+OUTBOX_DEFERRED = Counter("gridbot_outbox_deferred_total",
+                          "Sends postponed by a channel's own rate budget (not failures)",
+                          ["channel"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +47,16 @@ class Lease:
     attempts: int
 
 
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One send: a payload and the leased rows it carries (one, or several coalesced)."""
+
+    channel: str
+    chat_id: str
+    message: OutboundMessage
+    leases: tuple[Lease, ...]
+
+
 class OutboxWorker:
     def __init__(self, *, session_factory: sessionmaker[Any], senders: Mapping[str, Sender],
                  now: Callable[[], datetime], max_attempts: int = 12) -> None:
@@ -47,25 +66,54 @@ class OutboxWorker:
         self._max_attempts = max_attempts
 
     async def deliver_due(self, *, batch: int = 50) -> int:
-        """Send every due message once; returns how many were delivered."""
+        """Send every due message once; returns how many rows were delivered."""
         delivered = 0
-        for lease in self._lease_due(batch):
-            sender = self._senders.get(lease.channel.split(":")[0])
-            try:
-                if sender is None:
-                    raise SendError(retryable=False, reason=f"no sender for {lease.channel}")
-                await sender.send(lease.message, target=lease.chat_id)
-            except SendError as err:
-                self._record_failure(lease, err)
+        waiting: dict[tuple[str, str], datetime] = {}  # chats whose earlier message must go first
+        for unit in self._units(self._lease_due(batch)):
+            chat = (unit.channel, unit.chat_id)
+            if chat in waiting:
+                self._postpone(unit.leases, waiting[chat])
                 continue
-            except Exception as err:  # a sender bug must not kill the worker
-                log.exception("sender %s crashed", lease.channel)
-                self._record_failure(lease, SendError(retryable=True, reason=repr(err)))
-                continue
-            self._mark_sent(lease.id)
-            OUTBOX_SENT.labels(lease.channel).inc()
-            delivered += 1
+            sent, retry_at = await self._send(unit)
+            delivered += sent
+            if retry_at is not None:
+                waiting[chat] = retry_at
         return delivered
+
+    async def _send(self, unit: Unit) -> tuple[int, datetime | None]:
+        """Deliver ``unit``: (rows sent, when the chat may try again, None when it may now)."""
+        sender = self._senders.get(unit.channel.split(":")[0])
+        try:
+            if sender is None:
+                raise SendError(retryable=False, reason=f"no sender for {unit.channel}")
+            await sender.send(unit.message, target=unit.chat_id)
+        except Deferred as wait:
+            OUTBOX_DEFERRED.labels(unit.channel).inc()
+            self._postpone(unit.leases, wait.retry_at)
+            return 0, wait.retry_at
+        except SendError as err:
+            return 0, self._record_failure(unit, err)
+        except Exception as err:  # a sender bug must not kill the worker
+            log.exception("sender %s crashed", unit.channel)
+            return 0, self._record_failure(unit, SendError(retryable=True, reason=repr(err)))
+        self._mark_sent([lease.id for lease in unit.leases])
+        OUTBOX_SENT.labels(unit.channel).inc(len(unit.leases))
+        return len(unit.leases), None
+
+    def _units(self, leases: Sequence[Lease]) -> Iterator[Unit]:
+        """Leases grouped per chat (order kept), coalesced where the sender can."""
+        chats: dict[tuple[str, str], list[Lease]] = {}
+        for lease in leases:
+            chats.setdefault((lease.channel, lease.chat_id), []).append(lease)
+        for (channel, chat_id), group in chats.items():
+            sender = self._senders.get(channel.split(":")[0])
+            if len(group) > 1 and isinstance(sender, Coalescing):
+                joined = sender.coalesce([lease.message for lease in group])
+                for message, sources in joined:
+                    yield Unit(channel, chat_id, message, tuple(group[i] for i in sources))
+            else:
+                for lease in group:
+                    yield Unit(channel, chat_id, lease.message, (lease,))
 
     def _lease_due(self, batch: int) -> list[Lease]:
         now = self._now()
@@ -83,29 +131,44 @@ class OutboxWorker:
             session.commit()
         return leases
 
-    def _mark_sent(self, row_id: int) -> None:
+    def _mark_sent(self, row_ids: Sequence[int]) -> None:
+        """Every source row of one payload is marked sent in one transaction."""
         with self._factory() as session:
-            row = session.get(OutboxRow, row_id)
-            if row is not None:
+            for row in session.scalars(select(OutboxRow).where(OutboxRow.id.in_(row_ids))):
                 row.status, row.sent_at, row.last_error = "sent", self._now(), None
-                session.commit()
-
-    def _record_failure(self, lease: Lease, err: SendError) -> None:
-        final = not err.retryable or lease.attempts >= self._max_attempts
-        OUTBOX_FAILED.labels(lease.channel, str(final).lower()).inc()
-        log.warning("outbox %s to %s failed (attempt %s): %s", lease.id, lease.chat_id,
-                    lease.attempts, err.reason)
-        with self._factory() as session:
-            row = session.get(OutboxRow, lease.id)
-            if row is None:
-                return
-            row.last_error = err.reason[:2000]
-            if final:
-                row.status = "dead"
-            else:
-                backoff = min(timedelta(seconds=2 ** lease.attempts), MAX_BACKOFF)
-                row.next_attempt_at = err.retry_at or (self._now() + backoff)
             session.commit()
+
+    def _postpone(self, leases: Sequence[Lease], until: datetime) -> None:
+        """Give the lease back without spending an attempt: nothing reached the channel."""
+        with self._factory() as session:
+            for lease in leases:
+                row = session.get(OutboxRow, lease.id)
+                if row is not None and row.status == "pending":
+                    row.attempts = max(0, row.attempts - 1)
+                    row.next_attempt_at = until
+            session.commit()
+
+    def _record_failure(self, unit: Unit, err: SendError) -> datetime | None:
+        attempts = max(lease.attempts for lease in unit.leases)
+        final = not err.retryable or attempts >= self._max_attempts
+        OUTBOX_FAILED.labels(unit.channel, str(final).lower()).inc()
+        log.warning("outbox %s to %s failed (attempt %s): %s",
+                    ",".join(str(lease.id) for lease in unit.leases), unit.chat_id, attempts,
+                    err.reason)
+        backoff = min(timedelta(seconds=2 ** attempts), MAX_BACKOFF)
+        retry_at = err.retry_at or (self._now() + backoff)
+        with self._factory() as session:
+            for lease in unit.leases:
+                row = session.get(OutboxRow, lease.id)
+                if row is None:
+                    continue
+                row.last_error = err.reason[:2000]
+                if final:
+                    row.status = "dead"
+                else:
+                    row.next_attempt_at = retry_at
+            session.commit()
+        return None if final else retry_at
 
 
 def _message(row: OutboxRow) -> OutboundMessage:

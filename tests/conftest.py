@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, text
 from bot.settings import Settings, load_settings
 from models.base import make_engine
 
-pytest_plugins = ["tests.fakes"]
+pytest_plugins = ["tests.fakes", "tests.e2e.wecom_support"]
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("GRIDBOT_TEST_DATABASE_URL", "")

@@ -12,9 +12,11 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import select
 
+from bot.channels.bodies import NUL_REASON, contains_nul
+from bot.openapi import error_responses
 from bot.runtime import Runtime
 from dispatcher.messages import ChatType, InboundMessage
 from models.tables import InboundRow, OutboxRow
@@ -28,6 +30,12 @@ class ConsolePost(BaseModel):
     text: str = Field(min_length=1, max_length=4000)
     quote_text: str | None = Field(default=None, max_length=4000)
 
+    @model_validator(mode="after")
+    def _no_nul(self) -> ConsolePost:
+        if contains_nul([self.chat_id, self.sender_id, self.text, self.quote_text or ""]):
+            raise ValueError(NUL_REASON)
+        return self
+
 
 def _runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
@@ -36,13 +44,13 @@ def _runtime(request: Request) -> Runtime:
     return runtime
 
 
-@router.get("/console", response_class=HTMLResponse)
+@router.get("/console", response_class=HTMLResponse, responses=error_responses(404))
 async def page(request: Request) -> str:
     _runtime(request)
     return resources.files("bot").joinpath("static/console.html").read_text(encoding="utf-8")
 
 
-@router.get("/console/api/directory")
+@router.get("/console/api/directory", responses=error_responses(404))
 async def directory(request: Request) -> dict[str, Any]:
     org = _runtime(request).services.desk.org
     chats = []
@@ -61,7 +69,7 @@ def _chat_title(org: Any, chat_id: str) -> str:
             org.city_chat: "市指挥中心群"}.get(chat_id, chat_id)
 
 
-@router.post("/console/api/messages")
+@router.post("/console/api/messages", responses=error_responses(404, 422))
 async def post(body: ConsolePost, request: Request) -> dict[str, Any]:
     runtime = _runtime(request)
     services = runtime.services
@@ -83,9 +91,11 @@ async def post(body: ConsolePost, request: Request) -> dict[str, Any]:
     return {"ok": True, "message_id": message.message_id}
 
 
-@router.get("/console/api/conversation")
+@router.get("/console/api/conversation", responses=error_responses(404, 422))
 async def conversation(chat_id: str, request: Request) -> dict[str, Any]:
     services = _runtime(request).services
+    if contains_nul(chat_id):
+        raise HTTPException(422, NUL_REASON)
     return {"items": await asyncio.to_thread(_conversation, services, chat_id)}
 
 

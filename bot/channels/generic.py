@@ -15,8 +15,9 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.channels.bodies import read_limited
+from bot.channels.bodies import NUL_REASON, contains_nul, read_limited
 from bot.channels.signing import verify
+from bot.openapi import error_responses
 from bot.runtime import Runtime
 from dispatcher.messages import ChatType, InboundMessage
 
@@ -47,7 +48,9 @@ class GenericIn(BaseModel):
     mentions: list[str] = Field(default_factory=list, max_length=100)
     mentions_bot: bool = False
     quote: QuoteIn | None = None
-    sent_at: float | None = Field(default=None, ge=0)
+    # Epoch seconds up to 2100-01-01: beyond that is a bug or an attack, not a chat message
+    # (and datetime cannot hold it).
+    sent_at: float | None = Field(default=None, ge=0, le=4_102_444_800, allow_inf_nan=False)
     recalled: bool = False
 
     def to_message(self, *, source: str, received: datetime) -> InboundMessage:
@@ -64,7 +67,7 @@ class GenericIn(BaseModel):
             recalled=self.recalled)
 
 
-@router.post("/channels/generic/{source}")
+@router.post("/channels/generic/{source}", responses=error_responses(401, 404, 413, 422, 503))
 async def receive(source: str, request: Request) -> dict[str, object]:
     runtime: Runtime = request.app.state.runtime
     settings = runtime.services.settings
@@ -99,6 +102,8 @@ def _parse(body: bytes) -> GenericIn:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise HTTPException(422, f"消息体不是合法的 UTF-8 JSON：{err}") from None
+    if contains_nul(data):
+        raise HTTPException(422, NUL_REASON)
     try:
         return GenericIn.model_validate(data)
     except ValidationError as err:

@@ -99,7 +99,13 @@ def _read_csv(path: Path) -> list[list[str]]:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise ListValidationError([ListError(path.name, "", texts.FILE_NOT_UTF8)])
-    return [[cell_text(v) for v in row] for row in csv.reader(io.StringIO(text))]
+    # newline="" as the csv module requires: a quoted cell may hold a line break.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return [[cell_text(v) for v in row] for row in reader]
+    except csv.Error as exc:  # e.g. a NUL byte or a stray carriage return
+        reason = texts.TABLE_NOT_CSV.format(line=reader.line_num, detail=exc)
+        raise ListValidationError([ListError(path.name, "", reason)]) from exc
 
 
 def locate_header(sheet: Sheet) -> Table | None:

@@ -30,6 +30,7 @@ INVALID_VALUE = "取值无效（{detail}）"
 TOTAL_ERRORS = "清单校验失败，共 {count} 处错误："
 
 # Table import / export
+TABLE_NOT_CSV = "不是有效的 CSV 文件：第 {line} 行无法按表格读取（{detail}）"
 TABLE_NOT_XLSX = "不是有效的 XLSX 文件：内容无法按 Excel 工作簿读取（{detail}）"
 TABLE_UNSUPPORTED = "不支持的文件类型「{suffix}」：请使用 .xlsx 或 .csv"
 TABLE_NO_HEADER = "找不到表头：需要列 {columns}"

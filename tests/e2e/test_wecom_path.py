@@ -18,38 +18,17 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bot.app import create_app
-from bot.channels.wecom.crypto import CallbackCrypto
-from bot.channels.wecom.settings import WeComSettings
 from bot.settings import Settings
 from dispatcher.clock import VirtualClock
 from dispatcher.messages import OutboundMessage
 from models.migrate import upgrade
 from models.tables import InboundRow, OutboxRow, TicketRow
+from tests.e2e.wecom_support import AIBOT_URL, APP_URL, CORP, app_envelope, sealed
 from tests.fakes.fake_wecom import FakeWeCom
 from tests.live import serve, wait_for
 
 ROBOT, APP_SEND = "/cgi-bin/webhook/send", "/cgi-bin/message/send"
-AIBOT_URL, APP_URL = "/channels/wecom-aibot/grid", "/channels/wecom-app/liaison"
-TOKEN, CORP = "test-callback-token", "wwfakecorp"
-AES_KEY = base64.b64encode(bytes(range(32))).decode().rstrip("=")
 REPORT = "@网格助手 文山路菜场门口有人跨门经营"
-
-
-@pytest.fixture
-def wecom_settings(settings: Settings, fake_wecom: FakeWeCom,
-                   monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for name, value in {"T_AIBOT_TOKEN": TOKEN, "T_AES_KEY": AES_KEY,
-                        "T_ROBOT_XIALING": "key-xialing", "T_APP_SECRET": "app-secret"}.items():
-        monkeypatch.setenv(name, value)
-    wecom = WeComSettings.model_validate({
-        "base_url": fake_wecom.base_url, "corp_id": CORP, "timeout_seconds": 2,
-        "aibots": {"grid": {"name": "网格助手", "token_env": "T_AIBOT_TOKEN",
-                            "aes_key_env": "T_AES_KEY"}},
-        "apps": {"liaison": {"agent_id": 1000002, "secret_env": "T_APP_SECRET",
-                             "token_env": "T_AIBOT_TOKEN", "aes_key_env": "T_AES_KEY"}},
-        "robots": {"xialing-grid": {"key_env": "T_ROBOT_XIALING"}},
-    })
-    return settings.model_copy(update={"wecom": wecom})
 
 
 @contextmanager
@@ -67,23 +46,13 @@ def live(wecom_settings: Settings, engine: Engine,
         yield client
 
 
-def _sealed(plaintext: str, *, receive_id: str = "", aes_key: str = AES_KEY,
-            timestamp: int | None = None) -> tuple[dict[str, str], str]:
-    """Query parameters and the encrypted field, as WeCom would send them."""
-    stamp = str(timestamp if timestamp is not None else int(time.time()))
-    crypto = CallbackCrypto(token=TOKEN, encoding_aes_key=aes_key, receive_id=receive_id)
-    sealed = crypto.encrypt_reply(plaintext, nonce="n0nce", timestamp=stamp)
-    return {"msg_signature": sealed.msg_signature, "timestamp": stamp,
-            "nonce": "n0nce"}, sealed.encrypt
-
-
 def _aibot_callback(client: httpx.Client, clock: VirtualClock, *, msgid: str = "msg-1",
                     text: str = REPORT, **seal: Any) -> httpx.Response:
     payload = {"msgid": msgid, "aibotid": "AIBOT", "chatid": "xialing-grid",
                "chattype": "group", "from": {"userid": "grid-wang"},
                "create_time": int(clock.now().timestamp()), "msgtype": "text",
                "text": {"content": text}}
-    query, encrypt = _sealed(json.dumps(payload, ensure_ascii=False), **seal)
+    query, encrypt = sealed(json.dumps(payload, ensure_ascii=False), **seal)
     return client.post(AIBOT_URL, params=query, content=json.dumps({"encrypt": encrypt}))
 
 
@@ -160,7 +129,7 @@ def test_busy_then_broken_then_ok_is_delivered_once_and_counted(
 def test_rejected_callbacks_store_nothing(live: httpx.Client, engine: Engine,
                                           wecom_clock: VirtualClock, case: str) -> None:
     if case == "bad_signature":
-        query, encrypt = _sealed('{"msgid": "x"}')
+        query, encrypt = sealed('{"msgid": "x"}')
         query["msg_signature"] = "0" * 40
         answer = live.post(AIBOT_URL, params=query, content=json.dumps({"encrypt": encrypt}))
     elif case == "forged_payload":  # signed with the right token, sealed with another key
@@ -169,7 +138,7 @@ def test_rejected_callbacks_store_nothing(live: httpx.Client, engine: Engine,
     elif case == "stale":
         answer = _aibot_callback(live, wecom_clock, timestamp=int(time.time()) - 600)
     else:
-        query, _ = _sealed("x")
+        query, _ = sealed("x")
         answer = live.post(AIBOT_URL, params=query, content=b"{not json")
     assert answer.status_code in {400, 401}
     assert _count(engine, InboundRow) == 0
@@ -183,11 +152,11 @@ def test_unknown_bot_and_oversize_body(live: httpx.Client, engine: Engine) -> No
 
 
 def test_url_verification_returns_the_bare_plaintext(live: httpx.Client) -> None:
-    query, echostr = _sealed("echo-1234567890")
+    query, echostr = sealed("echo-1234567890")
     answer = live.get(AIBOT_URL, params={**query, "echostr": echostr})
     assert answer.status_code == 200
     assert answer.text == "echo-1234567890"
-    app_query, app_echo = _sealed("app-echo-42", receive_id=CORP)
+    app_query, app_echo = sealed("app-echo-42", receive_id=CORP)
     assert live.get(APP_URL, params={**app_query, "echostr": app_echo}).text == "app-echo-42"
 
 
@@ -197,7 +166,7 @@ def test_recall_is_stored_beside_the_original(live: httpx.Client, engine: Engine
     recall = {"msgid": "evt-9", "chatid": "xialing-grid", "chattype": "group",
               "from": {"userid": "grid-wang"}, "msgtype": "event",
               "event": {"eventtype": "recall", "recall": {"msgid": "orig-1"}}}
-    query, encrypt = _sealed(json.dumps(recall))
+    query, encrypt = sealed(json.dumps(recall))
     assert live.post(AIBOT_URL, params=query,
                      content=json.dumps({"encrypt": encrypt})).status_code == 200
     with engine.connect() as connection:
@@ -213,11 +182,10 @@ def test_app_callback_is_stored_and_acknowledged(live: httpx.Client, engine: Eng
            f"<CreateTime>{int(wecom_clock.now().timestamp())}</CreateTime>"
            "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[认领]]></Content>"
            "<MsgId>7001</MsgId><AgentID>1000002</AgentID></xml>")
-    query, encrypt = _sealed(xml, receive_id=CORP)
-    body = f"<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><Encrypt><![CDATA[{encrypt}]]>" \
-           "</Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>"
+    query, encrypt = sealed(xml, receive_id=CORP)
+    body = app_envelope(encrypt)
     for _ in range(2):
-        answer = live.post(APP_URL, params=query, content=body.encode())
+        answer = live.post(APP_URL, params=query, content=body)
         assert (answer.status_code, answer.text) == (200, "success")
     with engine.connect() as connection:
         rows = connection.execute(select(InboundRow.channel, InboundRow.chat_id)).all()

@@ -29,6 +29,7 @@ class Call:
     query: dict[str, str]
     body: dict[str, Any] | None
     delivered: bool  # answered errcode 0
+    at: datetime | None = None  # arrival time on the test's clock
 
 
 @dataclass
@@ -73,6 +74,10 @@ class FakeWeCom:
     def delivered(self, path: str) -> list[dict[str, Any]]:
         return [c.body or {} for c in self.calls if c.path == path and c.delivered]
 
+    def arrivals(self, path: str) -> list[datetime]:
+        """When (on the test's clock) each call to ``path`` arrived, delivered or not."""
+        return [c.at for c in self.calls if c.path == path and c.at is not None]
+
     def count(self, path: str) -> int:
         return sum(1 for c in self.calls if c.path == path)
 
@@ -81,13 +86,14 @@ class FakeWeCom:
     def handle(self, path: str, query: dict[str, str], body: dict[str, Any] | None) -> tuple[
         int, dict[str, Any]
     ]:
+        arrived = self.clock()
         failure = self._take_failure(path)
         if failure is not None and failure.mode == "hang":
             self._release.wait(HANG_CAP_SECONDS)
         status, answer = self._answer(failure, path, query, body)
         with self._lock:
             delivered = status == 200 and answer.get("errcode") == 0
-            self.calls.append(Call(path, query, body, delivered))
+            self.calls.append(Call(path, query, body, delivered, arrived))
         return status, answer
 
     def _take_failure(self, path: str) -> _Failure | None:

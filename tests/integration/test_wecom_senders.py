@@ -10,7 +10,7 @@ from typing import TypeVar
 import httpx
 import pytest
 
-from bot.channels.base import SendError
+from bot.channels.base import Deferred, SendError
 from bot.channels.wecom.payloads import utf8_len
 from bot.channels.wecom.ratelimit import RateLimiter, coalesce
 from bot.channels.wecom.senders import AppSender, RobotSender, make_http_client
@@ -112,11 +112,11 @@ def test_robot_45009_holds_the_key_for_a_minute(fake_wecom: FakeWeCom,
                                                 wecom_clock: VirtualClock) -> None:
     fake_wecom.fail_next(1, path=ROBOT, errcode=45009)
 
-    async def go(http: httpx.AsyncClient) -> SendError:
+    async def go(http: httpx.AsyncClient) -> Deferred:
         robot = _robot(http, fake_wecom, wecom_clock)
         with pytest.raises(SendError):
             await robot.send(CLAIM, target="xialing-grid")
-        with pytest.raises(SendError) as info:  # refused locally, WeCom not bothered
+        with pytest.raises(Deferred) as info:  # refused locally, WeCom not bothered
             await robot.send(CLAIM, target="xialing-grid")
         return info.value
     error = _run(go, fake_wecom)
@@ -188,16 +188,17 @@ def test_limiter_is_shared_per_key_not_per_sender(fake_wecom: FakeWeCom,
                                                   wecom_clock: VirtualClock) -> None:
     limiter = RateLimiter(limit=2)
 
-    async def go(http: httpx.AsyncClient) -> SendError:
+    async def go(http: httpx.AsyncClient) -> Deferred:
         settings = _settings(fake_wecom.base_url)
         a, b = (RobotSender(http=http, settings=settings, limiter=limiter, clock=wecom_clock,
                             environ=ENV) for _ in range(2))
         await a.send(CLAIM, target="xialing-grid")
         await b.send(CLAIM, target="xialing-grid")
-        with pytest.raises(SendError) as info:
+        with pytest.raises(Deferred) as info:
             await a.send(CLAIM, target="xialing-grid")
         return info.value
-    assert _run(go, fake_wecom).retryable
+    assert _run(go, fake_wecom).retry_at > wecom_clock.now()
+    assert fake_wecom.count(ROBOT) == 2
     assert fake_wecom.count(ROBOT) == 2
 
 

@@ -42,7 +42,7 @@ def parse_aibot_json(plaintext: str) -> dict[str, Any]:
     """The decrypted callback text as a JSON object (WeComPayloadError otherwise)."""
     try:
         data = json.loads(plaintext)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise WeComPayloadError("AI-bot callback is not JSON") from exc
     if not isinstance(data, dict):
         raise WeComPayloadError("AI-bot callback is not a JSON object")
@@ -119,7 +119,10 @@ def _envelope(payload: Mapping[str, Any], *, bot: str, received_at: datetime) ->
 
 def _sent_at(create_time: Any, received_at: datetime) -> datetime:
     if isinstance(create_time, int | float) and create_time > 0:
-        return datetime.fromtimestamp(create_time, UTC)
+        try:
+            return datetime.fromtimestamp(create_time, UTC)
+        except (OverflowError, OSError, ValueError):  # far outside datetime's range
+            return received_at
     return received_at
 
 

@@ -15,6 +15,7 @@ from wechatpy.enterprise import parse_message
 from bot.channels.wecom import texts
 from bot.channels.wecom.aibot import RECALL_EVENTS, Ignored
 from bot.channels.wecom.crypto import WeComPayloadError
+from bot.channels.wecom.xmlsafe import UnsafeXml, parse_xml
 from dispatcher.messages import ChatType, InboundMessage
 
 # Placeholder text for non-text message types the pipeline can still record.
@@ -64,6 +65,10 @@ def translate_app_callback(
 
 def _parse(xml: str) -> Any:
     try:
+        parse_xml(xml)  # no DTD / entities reach wechatpy's xmltodict, even with our key
+    except UnsafeXml as exc:
+        raise WeComPayloadError(f"app callback XML refused ({exc})") from exc
+    try:
         message = parse_message(xml)
     except Exception as exc:  # xmltodict/expat errors, missing MsgType/Event keys
         raise WeComPayloadError("app callback is not a WeCom message XML") from exc
@@ -104,5 +109,5 @@ def _translate_event(raw: dict[str, Any], *, app: str, sender: str) -> InboundMe
 def _sent_at(raw: dict[str, Any]) -> datetime:
     try:
         return datetime.fromtimestamp(int(raw["CreateTime"]), UTC)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError, OSError) as exc:
         raise WeComPayloadError("app callback without a valid CreateTime") from exc

@@ -14,7 +14,12 @@ from datetime import UTC, datetime
 
 from bot.channels.wecom.aibot import Ignored, parse_aibot_json, translate_aibot_callback
 from bot.channels.wecom.app_inbound import translate_app_callback
-from bot.channels.wecom.crypto import CallbackCrypto, WeComPayloadError, check_fresh
+from bot.channels.wecom.crypto import (
+    CallbackCrypto,
+    WeComPayloadError,
+    WeComSignatureError,
+    check_fresh,
+)
 from bot.channels.wecom.settings import WeComSettings
 from dispatcher.messages import InboundMessage
 
@@ -29,8 +34,8 @@ def _signed(query: Mapping[str, str]) -> dict[str, str]:
     """msg_signature / timestamp / nonce (already URL-decoded by the web framework)."""
     try:
         return {name: query[name] for name in ("msg_signature", "timestamp", "nonce")}
-    except KeyError as exc:
-        raise WeComPayloadError(f"missing query parameter {exc.args[0]}") from exc
+    except KeyError as exc:  # nothing to authenticate the callback with
+        raise WeComSignatureError(f"missing query parameter {exc.args[0]}") from exc
 
 
 def _verify(crypto: CallbackCrypto, query: Mapping[str, str], now: Now) -> str:

@@ -17,13 +17,13 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
-import xmltodict
 from wechatpy.crypto.base import WeChatCipher
 from wechatpy.crypto.pkcs7 import PKCS7Encoder
 from wechatpy.enterprise.crypto import PrpCrypto
 from wechatpy.utils import WeChatSigner
 
 from bot.channels.wecom import texts
+from bot.channels.wecom.xmlsafe import UnsafeXml, parse_xml
 
 _RANDOM_PREFIX = 16
 _LENGTH_FIELD = 4
@@ -33,12 +33,30 @@ class WeComCryptoError(Exception):
     """A callback that must be rejected (answered 4xx, nothing stored)."""
 
 
-class WeComSignatureError(WeComCryptoError):
+class WeComUnauthenticated(WeComCryptoError):
+    """The callback cannot be authenticated (answered 401): bad or missing signature, a
+    body with no signed ciphertext in it, or a stale timestamp."""
+
+
+class WeComSignatureError(WeComUnauthenticated):
     """msg_signature does not match token + timestamp + nonce + ciphertext."""
 
 
 class WeComPayloadError(WeComCryptoError):
     """The body or the decrypted frame is malformed, or meant for another receiver."""
+
+
+class WeComEnvelopeError(WeComPayloadError, WeComUnauthenticated):
+    """The body has no ciphertext field to check the signature against.
+
+    WeCom signs the ``Encrypt`` field, so the envelope is the one thing read before the
+    signature: with a bounded, entity-free parser, and any failure is treated as "cannot be
+    authenticated" (401), never as a content error.
+    """
+
+
+class WeComStaleError(WeComPayloadError, WeComUnauthenticated):
+    """The timestamp is missing, malformed or too far from now (a replayed callback?)."""
 
 
 def sign(*, token: str, timestamp: str, nonce: str, encrypt: str) -> str:
@@ -187,23 +205,22 @@ def _strip_padding(frame: bytes) -> bytes:
 def _encrypt_field_from_json(body: bytes | str) -> str:
     try:
         data: Any = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise WeComPayloadError("body is not JSON") from exc
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # incl. nesting bombs
+        raise WeComEnvelopeError("body is not JSON") from exc
     encrypt = data.get("encrypt") if isinstance(data, dict) else None
     if not isinstance(encrypt, str) or not encrypt:
-        raise WeComPayloadError('body has no "encrypt" string')
+        raise WeComEnvelopeError('body has no "encrypt" string')
     return encrypt
 
 
 def _encrypt_field_from_xml(body: bytes | str) -> str:
     try:
-        data: Any = xmltodict.parse(body, disable_entities=True)
-    except Exception as exc:  # expat raises its own error types
-        raise WeComPayloadError("body is not XML") from exc
-    root = data.get("xml") if isinstance(data, dict) else None
-    encrypt = root.get("Encrypt") if isinstance(root, dict) else None
-    if not isinstance(encrypt, str) or not encrypt:
-        raise WeComPayloadError("body has no <Encrypt> element")
+        root = parse_xml(body)
+    except UnsafeXml as exc:  # malformed, or a DTD / entity (XML bombs, XXE)
+        raise WeComEnvelopeError(f"body is not acceptable XML ({exc})") from exc
+    encrypt = root.findtext("Encrypt") if root.tag == "xml" else None
+    if not encrypt:
+        raise WeComEnvelopeError("body has no <Encrypt> element")
     return encrypt
 
 
@@ -212,6 +229,6 @@ def check_fresh(timestamp: str, *, now: float, max_skew_seconds: int = 300) -> N
     try:
         sent = int(timestamp)
     except ValueError as exc:
-        raise WeComPayloadError("timestamp is not an integer") from exc
+        raise WeComStaleError("timestamp is not an integer") from exc
     if abs(now - sent) > max_skew_seconds:
-        raise WeComPayloadError("timestamp too far from now (replayed callback?)")
+        raise WeComStaleError("timestamp too far from now (replayed callback?)")

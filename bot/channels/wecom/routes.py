@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import fields, replace
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response
@@ -24,8 +25,9 @@ from bot.channels.wecom.callbacks import (
     verify_aibot_url,
     verify_app_url,
 )
-from bot.channels.wecom.crypto import WeComCryptoError, WeComSignatureError
+from bot.channels.wecom.crypto import WeComCryptoError, WeComStaleError, WeComUnauthenticated
 from bot.channels.wecom.settings import WeComConfigError
+from bot.openapi import error_responses
 from bot.runtime import Runtime
 from dispatcher.messages import InboundMessage
 
@@ -36,7 +38,8 @@ T = TypeVar("T")
 AIBOT_ACK, APP_ACK = "", "success"
 
 
-@router.get("/channels/wecom-aibot/{bot}", response_class=PlainTextResponse)
+@router.get("/channels/wecom-aibot/{bot}", response_class=PlainTextResponse,
+            responses=error_responses(400, 401, 404, 503))
 async def verify_aibot(bot: str, request: Request) -> PlainTextResponse:
     runtime = _runtime(request)
     wecom = runtime.services.settings.wecom
@@ -44,7 +47,8 @@ async def verify_aibot(bot: str, request: Request) -> PlainTextResponse:
     return PlainTextResponse(_guard(lambda: verify_aibot_url(wecom, bot, request.query_params)))
 
 
-@router.get("/channels/wecom-app/{app}", response_class=PlainTextResponse)
+@router.get("/channels/wecom-app/{app}", response_class=PlainTextResponse,
+            responses=error_responses(400, 401, 404, 503))
 async def verify_app(app: str, request: Request) -> PlainTextResponse:
     runtime = _runtime(request)
     wecom = runtime.services.settings.wecom
@@ -52,7 +56,8 @@ async def verify_app(app: str, request: Request) -> PlainTextResponse:
     return PlainTextResponse(_guard(lambda: verify_app_url(wecom, app, request.query_params)))
 
 
-@router.post("/channels/wecom-aibot/{bot}")
+@router.post("/channels/wecom-aibot/{bot}", response_class=PlainTextResponse,
+             responses=error_responses(400, 401, 404, 413, 503))
 async def receive_aibot(bot: str, request: Request) -> Response:
     runtime = _runtime(request)
     wecom = runtime.services.settings.wecom
@@ -63,7 +68,8 @@ async def receive_aibot(bot: str, request: Request) -> Response:
     return PlainTextResponse(AIBOT_ACK)
 
 
-@router.post("/channels/wecom-app/{app}")
+@router.post("/channels/wecom-app/{app}", response_class=PlainTextResponse,
+             responses=error_responses(400, 401, 404, 413, 503))
 async def receive_app(app: str, request: Request) -> Response:
     runtime = _runtime(request)
     wecom = runtime.services.settings.wecom
@@ -78,9 +84,13 @@ def inbox_message(message: InboundMessage) -> InboundMessage:
     """The message as the inbox stores it.
 
     A recall event keeps the recalled message's msgid: the inbox itself stores recalls under a
-    key of their own (see ``bot.inbox``), so every channel shares one rule.
+    key of their own (see ``bot.inbox``), so every channel shares one rule. WeCom's content is
+    authenticated, so a NUL in it is dropped rather than refused (PostgreSQL cannot store it).
     """
-    return message
+    values = {f.name: getattr(message, f.name) for f in fields(message)}
+    clean: dict[str, Any] = {name: value.replace("\x00", "") for name, value in values.items()
+             if isinstance(value, str) and "\x00" in value}
+    return replace(message, **clean) if clean else message
 
 
 async def _store(runtime: Runtime, result: InboundMessage | Ignored) -> None:
@@ -96,7 +106,10 @@ def _guard(step: Callable[[], T]) -> T:
     """Run a callback step; crypto/payload problems are the caller's fault (4xx)."""
     try:
         return step()
-    except WeComSignatureError:
+    except WeComStaleError:
+        raise HTTPException(401, texts.STALE_CALLBACK) from None
+    except WeComUnauthenticated as err:
+        log.warning("unauthenticated WeCom callback: %s", err)
         raise HTTPException(401, texts.BAD_SIGNATURE) from None
     except WeComCryptoError as err:
         log.warning("rejected WeCom callback: %s", err)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 
-from bot.channels.base import SendError
+from bot.channels.base import Deferred, SendError
 from bot.channels.wecom.payloads import (
     RATE_LIMITED_ERRCODES,
     TOKEN_ERRCODES,
@@ -23,7 +23,7 @@ from bot.channels.wecom.payloads import (
     check_errcode,
     robot_payload,
 )
-from bot.channels.wecom.ratelimit import ROBOT_WINDOW, RateLimiter
+from bot.channels.wecom.ratelimit import ROBOT_WINDOW, RateLimiter, coalesce
 from bot.channels.wecom.settings import WeComConfigError, WeComSettings
 from dispatcher.clock import Clock, SystemClock
 from dispatcher.messages import OutboundMessage
@@ -88,12 +88,19 @@ class RobotSender:
         """When the robot of chat ``target`` may send next (for the outbox scheduler)."""
         return self._limiter.next_allowed_at(self._key(target), now)
 
+    def coalesce(self, messages: Sequence[OutboundMessage]) -> list[
+        tuple[OutboundMessage, tuple[int, ...]]
+    ]:
+        """Join neighbouring due messages of one chat within the robot's byte limits."""
+        return [(joined.message, joined.sources) for joined in coalesce(messages)]
+
     async def send(self, message: OutboundMessage, *, target: str) -> None:
         key = self._key(target)
         now = self._clock.now()
         allowed_at = self._limiter.next_allowed_at(key, now)
         if allowed_at > now:
-            raise SendError(retryable=True, reason="robot: rate limited", retry_at=allowed_at)
+            # Our own 20/min budget: nothing reached WeCom, so no attempt is spent.
+            raise Deferred(retry_at=allowed_at, reason="robot: rate budget used")
         self._limiter.record(key, now)
         payload = robot_payload(message, mobiles=self._settings.mobiles)
         try:

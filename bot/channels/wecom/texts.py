@@ -26,4 +26,5 @@ EMPTY_TOKEN = "回调 Token 不能为空"
 
 # Answers to callbacks that are rejected (WeCom shows nothing; operators read them in logs).
 BAD_SIGNATURE = "企业微信回调签名校验失败"
-BAD_CALLBACK = "企业微信回调无法解密或格式错误（或时间戳过期）"
+BAD_CALLBACK = "企业微信回调无法解密或格式错误"
+STALE_CALLBACK = "企业微信回调时间戳缺失或过期（防重放）"

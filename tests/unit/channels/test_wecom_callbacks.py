@@ -87,7 +87,7 @@ def test_stale_timestamp_is_rejected() -> None:
 def test_missing_query_parameter_is_rejected() -> None:
     query, body = _aibot_request(GROUP_TEXT)
     del query["nonce"]
-    with pytest.raises(WeComPayloadError, match="nonce"):
+    with pytest.raises(WeComSignatureError, match="nonce"):  # nothing to authenticate with
         aibot_inbound(SETTINGS, "grid", query, body, now=_at(NOW), environ=ENV)
 
 
