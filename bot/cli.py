@@ -165,11 +165,14 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 
 def _mount_lists() -> None:
+    from bot import cli_reports
     from bot.cli_learn import learn
     from bot.cli_lists import lists_app
 
     app.add_typer(lists_app, name="lists")
     app.command("learn")(learn)
+    app.command("digest")(cli_reports.digest)
+    app.command("report")(cli_reports.report)
 
 
 _mount_lists()
