@@ -137,7 +137,7 @@ def _cut(lines: list[str], total: int, cap: int) -> list[str]:
 
 
 def _short(text: str) -> str:
-    text = " ".join(text.split())
+    text = mask_phones(" ".join(text.split()))  # before cutting: no half-masked numbers
     return text if len(text) <= ITEM_CHARS else text[:ITEM_CHARS] + "…"
 
 

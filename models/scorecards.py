@@ -78,16 +78,18 @@ def _medians(session: Session, where: ColumnElement[bool]
     handle = session.execute(medians(t.department,
                                      minutes_between(session, t.resolved_at, started),
                                      where)).all()
-    return ({d: float(v) for d, v in claim}, {d: float(v) for d, v in handle})
+    # julianday() on SQLite is off by a few microseconds: round to 0.01 minute
+    return ({d: round(float(v), 2) for d, v in claim},
+            {d: round(float(v), 2) for d, v in handle})
 
 
 def _disputes(session: Session, *, start: datetime, end: datetime, department: str | None,
               community_id: str | None) -> dict[str, tuple[int, int]]:
     """退回 said in [start, end) per disputing department, and how many of those it lost:
-    the station head ruled the ticket back to the department that refused it."""
+    the ticket ended up with the department that refused it (ruled or transferred back)."""
     e, t = TicketEventRow, TicketRow
     raised_by = e.detail["department"].as_string()
-    lost = and_(t.ruled_at.is_not(None), t.department == raised_by)
+    lost = t.department == raised_by
     query = (select(raised_by, func.count(), count_if(lost))
              .join(t, t.tag == e.ticket_tag)
              .where(e.kind == "dispute", e.at >= start, e.at < end)
