@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from bench import classifier
+from bench import classifier, digest
 
 
 def main() -> None:
-    results = {"classifier": classifier.run()}
+    results = {"classifier": classifier.run(), "digest": digest.run()}
     print(json.dumps(results, ensure_ascii=False, indent=2))  # noqa: T201  (a report, not a log)
 
 
