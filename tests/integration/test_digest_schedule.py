@@ -41,8 +41,8 @@ def test_restart_catches_up_once(settings: Settings, engine: Engine) -> None:
         send_due(services, now=late)
     assert [chat for chat, _ in _digests(engine)] == ["@xialing-head"]
     with Session(engine) as session:
-        outcomes = dict(session.execute(
-            select(ScheduledRunRow.job, ScheduledRunRow.outcome)).tuples().all())
+        rows = session.execute(select(ScheduledRunRow.job, ScheduledRunRow.outcome)).all()
+    outcomes = {row.job: row.outcome for row in rows}
     assert outcomes == {"digest:xialing": "sent", "digest:dongjiang": "skipped"}
     # before 08:30 and on a Saturday nothing is due
     for quiet in ("2026-03-04T08:29:00+08:00", "2026-03-07T09:00:00+08:00"):
@@ -75,3 +75,26 @@ def test_two_instances_never_double_send(settings: Settings, engine: Engine) -> 
     assert [chat for chat, _ in _digests(engine)] == ["@xialing-head"]
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(ScheduledRunRow)) == 2
+
+
+def test_live_workers_schedule_and_send_once(settings: Settings, engine: Engine) -> None:
+    import asyncio
+
+    from bot.workers import Workers
+
+    _seeded(settings, engine)
+    at = datetime.fromisoformat("2026-03-03T09:00:00+08:00")
+    services = build_services(settings, clock=VirtualClock(at), engine=engine)
+
+    async def live() -> None:
+        workers = Workers(services)
+        workers.start()  # the first digest check runs at start: a restart catches up
+        try:
+            assert workers.scheduler.get_job("digests") is not None
+            await workers.digests()
+            await workers.digests()
+        finally:
+            await workers.stop()
+
+    asyncio.run(live())
+    assert [chat for chat, _ in _digests(engine)] == ["@xialing-head"]
