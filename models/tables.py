@@ -53,8 +53,9 @@ class TicketRow(Base):
         Index("ix_tickets_community_reported", "community_id", "reported_at"),
         Index("ix_tickets_community_status", "community_id", "status"),
         Index("ix_tickets_department_reported", "department", "reported_at"),
-        Index("ix_tickets_claimed_at", "claimed_at"),
-        Index("ix_tickets_closed_at", "closed_at"),
+        Index("ix_tickets_community_claimed", "community_id", "claimed_at"),
+        Index("ix_tickets_community_resolved", "community_id", "resolved_at"),
+        Index("ix_tickets_community_closed", "community_id", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -18,8 +18,9 @@ _INDEXES = [
     ("ix_tickets_community_reported", "tickets", ["community_id", "reported_at"]),
     ("ix_tickets_community_status", "tickets", ["community_id", "status"]),
     ("ix_tickets_department_reported", "tickets", ["department", "reported_at"]),
-    ("ix_tickets_claimed_at", "tickets", ["claimed_at"]),
-    ("ix_tickets_closed_at", "tickets", ["closed_at"]),
+    ("ix_tickets_community_claimed", "tickets", ["community_id", "claimed_at"]),
+    ("ix_tickets_community_resolved", "tickets", ["community_id", "resolved_at"]),
+    ("ix_tickets_community_closed", "tickets", ["community_id", "closed_at"]),
     ("ix_ticket_events_kind_at", "ticket_events", ["kind", "at"]),
     ("ix_inbound_chat_sent", "inbound_messages", ["chat_id", "sent_at"]),
 ]
