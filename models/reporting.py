@@ -12,14 +12,21 @@ so one community's digest and a street's yearly scorecard stay fast at 1M ticket
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from dispatcher.reporting_ports import DepartmentLoad, DigestData, Scorecard, TicketBrief
+from dispatcher.reporting_ports import (
+    DepartmentLoad,
+    DigestData,
+    ReportingReader,
+    Scorecard,
+    TicketBrief,
+)
 from models.reporting_sql import count_if
 from models.scorecards import scorecards, scored_tickets
 from models.tables import InboundRow, OutboxRow, TicketRow
@@ -39,7 +46,7 @@ def digest_data(session: Session, *, community_id: str, chat_id: str, day: date,
     claimed, resolved, closed = (_count_between(session, mine, column, since, now)
                                  for column in (t.claimed_at, t.resolved_at, t.closed_at))
     overdue, overdue_total = _overdue(session, mine, now)
-    end_of_day = _end_of_day(now, since, day)
+    end_of_day = _end_of_day(now, since)
     unmatched, unmatched_total = _unmatched(session, chat_id, since, now)
     return DigestData(
         community_id=community_id, day=day, since=since, now=now, reported=reported,
@@ -75,7 +82,7 @@ def _count_between(session: Session, mine: ColumnElement[bool], column: Any,
         mine, column >= since, column < now)) or 0)
 
 
-def _end_of_day(now: datetime, since: datetime, day: date) -> datetime:
+def _end_of_day(now: datetime, since: datetime) -> datetime:
     """The next local midnight after ``now`` (``since`` carries the local zone)."""
     local = now.astimezone(since.tzinfo)
     return (local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1))
@@ -174,18 +181,20 @@ def ticket_details(session: Session, *, start: datetime, end: datetime,
 class SqlReporting:
     """``ReportingReader`` over a session factory: each call reads in its own session."""
 
-    def __init__(self, session_factory: sessionmaker[Any], *,
-                 chats: dict[str, str], month_start: Any) -> None:
+    def __init__(self, session_factory: sessionmaker[Any], *, chats: Mapping[str, str],
+                 tz: ZoneInfo) -> None:
         self._factory = session_factory
-        self._chats = chats  # community id -> grid chat id
-        self._month_start = month_start  # (day) -> aware datetime of the month's first 00:00
+        self._chats = dict(chats)  # community id -> grid chat id
+        self._tz = tz
 
     def digest_data(self, *, community_id: str, day: date, since: datetime,
                     now: datetime) -> DigestData:
         with self._factory() as session:
             return digest_data(session, community_id=community_id,
                                chat_id=self._chats.get(community_id, ""), day=day,
-                               since=since, now=now, month_start=self._month_start(day))
+                               since=since, now=now,
+                               month_start=datetime.combine(day.replace(day=1), time(0),
+                                                            tzinfo=self._tz))
 
     def scorecards(self, *, start: datetime, end: datetime, as_of: datetime,
                    department: str | None = None,
@@ -193,3 +202,7 @@ class SqlReporting:
         with self._factory() as session:
             return scorecards(session, start=start, end=end, as_of=as_of,
                               department=department, community_id=community_id)
+
+
+def _is_a_reporting_reader(reader: SqlReporting) -> ReportingReader:
+    return reader  # mypy checks here that SqlReporting satisfies the port

@@ -111,3 +111,19 @@ def test_scorecard_rework_dispute_extension(settings: Settings, engine: Engine) 
 
     result = score(card, ScoreWeights())
     assert result is not None and result.total == 100 - 0.2 - 1.0
+
+
+def test_reporting_port_reads_the_same_figures(settings: Settings, engine: Engine) -> None:
+    from models.base import make_session_factory
+    from models.reporting import SqlReporting
+
+    _replay(settings, engine, "digest_day.jsonl", "2026-03-03T09:00:00+08:00")
+    reader = SqlReporting(make_session_factory(engine), chats={"xialing": "xialing-grid"},
+                          tz=settings.tz)
+    data = reader.digest_data(community_id="xialing", day=datetime(2026, 3, 3).date(),
+                              since=datetime.fromisoformat("2026-03-02T00:00:00+08:00"),
+                              now=datetime.fromisoformat("2026-03-03T08:30:00+08:00"))
+    assert (data.reported, data.dispatched, data.triaged, data.claimed, data.closed) == (
+        3, 2, 1, 1, 1)
+    assert [b.tag for b in data.overdue] == ["A0002"] and data.unmatched_total == 1
+    assert [c.department for c in data.month] == ["ludeng", "zhifa"]
