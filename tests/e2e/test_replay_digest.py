@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +120,7 @@ def test_reporting_port_reads_the_same_figures(settings: Settings, engine: Engin
     _replay(settings, engine, "digest_day.jsonl", "2026-03-03T09:00:00+08:00")
     reader = SqlReporting(make_session_factory(engine), chats={"xialing": "xialing-grid"},
                           tz=settings.tz)
-    data = reader.digest_data(community_id="xialing", day=datetime(2026, 3, 3).date(),
+    data = reader.digest_data(community_id="xialing", day=date(2026, 3, 3),
                               since=datetime.fromisoformat("2026-03-02T00:00:00+08:00"),
                               now=datetime.fromisoformat("2026-03-03T08:30:00+08:00"))
     assert (data.reported, data.dispatched, data.triaged, data.claimed, data.closed) == (
