@@ -165,6 +165,7 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 
 def _mount_lists() -> None:
+    from bot import cli_reports
     from bot.cli_dashboard import dashboard_app
     from bot.cli_learn import learn
     from bot.cli_lists import lists_app
@@ -172,6 +173,8 @@ def _mount_lists() -> None:
     app.add_typer(lists_app, name="lists")
     app.add_typer(dashboard_app, name="dashboard")
     app.command("learn")(learn)
+    app.command("digest")(cli_reports.digest)
+    app.command("report")(cli_reports.report)
 
 
 _mount_lists()

@@ -15,8 +15,10 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import Engine, func, select
 
+from bot.digests import send_due
 from bot.services import Services, build_services
 from bot.settings import Settings
+from dispatcher import digest_schedule as schedule
 from dispatcher.clock import VirtualClock
 from dispatcher.messages import InboundMessage
 from dispatcher.sweep import sweep_due
@@ -80,21 +82,42 @@ def run_replay(settings: Settings, replay: ReplayInput, *, engine: Engine,
     upgrade(engine)
     clock = VirtualClock(replay.lines[0].at)
     services = build_services(settings, clock=clock, engine=engine, today=replay.lines[0].at)
+    digests = DigestCursor(after=replay.lines[0].at)
     for number, line in enumerate(replay.lines, start=1):
-        advance(services, clock, line.at)
+        advance(services, clock, line.at, digests=digests)
         services.inbox.accept(_message(line, number))
         services.inbox.process_pending()
-    advance(services, clock, until or replay.lines[-1].at + DEFAULT_TAIL)
+    advance(services, clock, until or replay.lines[-1].at + DEFAULT_TAIL, digests=digests)
     return list(_output(services))
 
 
-def advance(services: Services, clock: VirtualClock, target: datetime) -> None:
-    """Move the clock to ``target``, stopping at every due timer on the way, in order."""
-    while (due := _next_due(services)) is not None and due <= target:
-        clock.set(due)
-        with services.unit_of_work() as uow:
-            sweep_due(desk=services.desk, timers=services.timers, uow=uow, now=due)
-            uow.commit()
+@dataclass
+class DigestCursor:
+    """The last digest moment a replay has passed: the service "started" with the first
+    line, so digests fire at each working day's 08:30 after it — not a catch-up at start."""
+
+    after: datetime
+
+
+def advance(services: Services, clock: VirtualClock, target: datetime, *,
+            digests: DigestCursor | None = None) -> None:
+    """Move the clock to ``target``, stopping at every due timer and scheduled digest on the
+    way, in time order; a timer due at 08:30 fires before that 08:30 digest reports."""
+    while True:
+        due = _next_due(services)
+        digest_at = (schedule.next_moment(services.timers.calendar, digests.after,
+                                          services.settings.tz) if digests else None)
+        if due is not None and due <= target and (digest_at is None or due <= digest_at):
+            clock.set(due)
+            with services.unit_of_work() as uow:
+                sweep_due(desk=services.desk, timers=services.timers, uow=uow, now=due)
+                uow.commit()
+        elif digests is not None and digest_at is not None and digest_at <= target:
+            clock.set(digest_at)
+            send_due(services, now=digest_at)
+            digests.after = digest_at
+        else:
+            break
     clock.set(target)
 
 

@@ -20,6 +20,7 @@ from pydantic_settings import (
 from bot.calendar_source import CalendarSettings
 from bot.channels.wecom.settings import WeComSettings
 from bot.dashboard.settings import DashboardSettings
+from bot.report_settings import ScorecardSettings
 from bot.timer_settings import TimerSettings
 
 _ID = r"^[A-Za-z0-9_.\-]+$"
@@ -110,6 +111,9 @@ class Settings(BaseSettings):
     sweep_interval_seconds: float = Field(default=15.0, gt=0)
     max_body_bytes: int = Field(default=65536, gt=0)
     signature_skew_seconds: int = Field(default=300, gt=0)
+    # where the dashboard is reached from a phone; digests link to it
+    public_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://")
+    scorecard: ScorecardSettings = Field(default_factory=ScorecardSettings)
 
     @field_validator("timezone")
     @classmethod

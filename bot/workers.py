@@ -1,4 +1,5 @@
-"""Background work of the live service: drain the inbox, deliver the outbox, sweep timers.
+"""Background work of the live service: drain the inbox, deliver the outbox, sweep timers,
+send the scheduled digests.
 
 The scheduler is built in the app's lifespan (never a module global); every job is a thin
 shell that opens a unit of work and calls the core.
@@ -13,13 +14,16 @@ import logging
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from prometheus_client import Counter
 
+from bot.digests import send_due
 from bot.services import Services
 from dispatcher.sweep import sweep_pass
 
 log = logging.getLogger(__name__)
 TIMERS_FIRED = Counter("gridbot_timers_fired_total", "Reminders, escalations and auto-closes")
+DIGESTS_SENT = Counter("gridbot_digests_sent_total", "Daily digests and weekly summaries queued")
 POLL_SECONDS = 1.0
 SWEEP_BATCH = 500  # tickets per transaction: row locks stay short, memory stays flat
+DIGEST_CHECK_SECONDS = 60
 
 
 class Workers:
@@ -34,6 +38,12 @@ class Workers:
         self.scheduler.add_job(self.sweep, "interval", id="sweep",
                                seconds=self.services.settings.sweep_interval_seconds,
                                coalesce=True, max_instances=1, misfire_grace_time=None)
+        # Digests: checked every minute and once at start, so a restart after 08:30 catches
+        # up on today's; scheduled_runs makes each go out once across restarts and instances.
+        self.scheduler.add_job(self.digests, "interval", id="digests",
+                               seconds=DIGEST_CHECK_SECONDS, coalesce=True, max_instances=1,
+                               misfire_grace_time=None,
+                               next_run_time=self.services.clock.now())
         self.scheduler.start()
         self._tasks = [asyncio.create_task(self._loop(self.inbox_wake, self._drain_inbox)),
                        asyncio.create_task(self._loop(self.outbox_wake, self._deliver))]
@@ -68,6 +78,12 @@ class Workers:
             fired += done.fired
             if not done.full:
                 return fired
+
+    async def digests(self) -> None:
+        sent = await asyncio.to_thread(send_due, self.services, now=self.services.clock.now())
+        if sent:
+            DIGESTS_SENT.inc(sent)
+            self.outbox_wake.set()
 
     async def _drain_inbox(self) -> None:
         processed = await asyncio.to_thread(self.services.inbox.process_pending, limit=500)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
@@ -18,6 +18,7 @@ class InboundRow(Base):
     __table_args__ = (
         UniqueConstraint("channel", "message_id"),  # exactly-once per (channel, message_id)
         Index("ix_inbound_status_id", "status", "id"),
+        Index("ix_inbound_chat_sent", "chat_id", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -48,6 +49,13 @@ class TicketRow(Base):
     __table_args__ = (
         Index("ix_tickets_chat_status", "chat_id", "status"),
         Index("ix_tickets_next_timer", "next_timer_at"),
+        # reporting (models/reporting.py): a community's day, a department's period
+        Index("ix_tickets_community_reported", "community_id", "reported_at"),
+        Index("ix_tickets_community_status", "community_id", "status"),
+        Index("ix_tickets_department_reported", "department", "reported_at"),
+        Index("ix_tickets_community_claimed", "community_id", "claimed_at"),
+        Index("ix_tickets_community_resolved", "community_id", "resolved_at"),
+        Index("ix_tickets_community_closed", "community_id", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -116,6 +124,7 @@ class TicketEventRow(Base):
     """The audit trail (全程留痕): one row per thing that happened to a ticket."""
 
     __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_kind_at", "kind", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     ticket_tag: Mapped[str] = mapped_column(String(16), index=True)
@@ -147,3 +156,20 @@ class OutboxRow(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ScheduledRunRow(Base):
+    """One scheduled job run (a digest for one day), claimed before anything is sent.
+
+    The unique (job, run_date) key is what makes a digest go out once per day across
+    restarts and instances: whoever inserts the row first sends; everybody else skips.
+    """
+
+    __tablename__ = "scheduled_runs"
+    __table_args__ = (UniqueConstraint("job", "run_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job: Mapped[str] = mapped_column(String(64))
+    run_date: Mapped[date] = mapped_column(Date)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    outcome: Mapped[str] = mapped_column(String(16))  # sent|skipped (nothing to say)

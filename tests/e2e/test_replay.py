@@ -29,7 +29,11 @@ def test_walkthrough_event_by_event(settings: Settings, engine: Engine) -> None:
         ("2026-03-02T09:05:00+08:00", "claim_ack", "A0001"),
         ("2026-03-02T10:00:00+08:00", "resolve_ack", "A0001"),
         ("2026-03-02T10:30:00+08:00", "closed", "A0001"),
+        # Tuesday's digest to the station head, Monday's weekly summary to the street
+        ("2026-03-03T08:30:00+08:00", "digest", None),
+        ("2026-03-09T08:30:00+08:00", "digest", None),
     ]
+    assert [m["chat_id"] for m in messages[4:]] == ["@xialing-head", "lanjiang-center"]
     assert messages[0]["mentions"] == ["zhifa-1"]
     assert "店外经营" in messages[0]["text"]
     (ticket,) = [o for o in out if o["kind"] == "ticket"]
@@ -44,7 +48,7 @@ def test_walkthrough_event_by_event(settings: Settings, engine: Engine) -> None:
 def test_never_claimed_climbs_the_ladder(settings: Settings, engine: Engine) -> None:
     out = _replay(settings, engine, "never_claimed.jsonl")
     timers = [(m["at"], m["event"], m["level"], m["chat_id"], m["mentions"])
-              for m in out if m["kind"] == "message" and m["event"] != "dispatch"]
+              for m in out if m["kind"] == "message" and m["event"] not in ("dispatch", "digest")]
     # Normal item dispatched Monday 09:00: claim limit = 60 working minutes.
     assert timers == [
         ("2026-03-02T09:48:00+08:00", "reminder", None, "xialing-grid", ["zhifa-1"]),
@@ -66,7 +70,7 @@ def test_replay_cli_is_byte_identical(tmp_path: Path) -> None:
                         "--out", str(target)], check=True, cwd=ROOT)
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1]
-    assert outputs[0].count(b'"kind": "message"') == 4
+    assert outputs[0].count(b'"kind": "message"') == 6  # 4 in the group + 2 digests
 
 
 def test_replay_cli_rejects_bad_file(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from bot.settings import Settings
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "replay"
 TIMERS = {"reminder", "escalation"}
+SCHEDULED = {"digest"}  # station-head digests: asserted in tests/e2e/test_replay_digest.py
 
 
 def _replay(settings: Settings, engine: Engine, name: str) -> list[dict[str, Any]]:
@@ -21,9 +22,10 @@ def _replay(settings: Settings, engine: Engine, name: str) -> list[dict[str, Any
 
 
 def _said(out: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
-    """(event, ticket) of every message the bot sent in answer to people (timers left out)."""
+    """(event, ticket) of every message the bot sent in answer to people (timers and
+    scheduled digests left out)."""
     return [(o["event"], o["ticket"]) for o in out
-            if o["kind"] == "message" and o["event"] not in TIMERS]
+            if o["kind"] == "message" and o["event"] not in TIMERS | SCHEDULED]
 
 
 def _tickets(out: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

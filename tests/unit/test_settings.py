@@ -24,6 +24,10 @@ def test_shipped_config_loads_the_demo_organisation() -> None:
     ("timezone: Mars/Olympus\n", "timezone"),
     ("sweep_interval_seconds: -1\n", "sweep_interval_seconds"),
     ("unknown_field: 1\n", "unknown_field"),
+    ("scorecard: {on_time_close: {points: 50, target: 1.5}}\n", "scorecard.on_time_close.target"),
+    ("scorecard: {deductions: {rework: -1}}\n", "scorecard.deductions.rework"),
+    ("scorecard: {bonus: 3}\n", "scorecard.bonus"),
+    ("public_url: ftp://grid.example\n", "public_url"),
 ])
 def test_bad_field_is_named(tmp_path: Path, bad: str, field: str) -> None:
     config = tmp_path / "config.yaml"
@@ -32,6 +36,14 @@ def test_bad_field_is_named(tmp_path: Path, bad: str, field: str) -> None:
         load_settings(config)
     assert field in str(caught.value)
     assert str(config) in str(caught.value)
+
+
+def test_shipped_score_weights_are_the_documented_defaults() -> None:
+    from dispatcher.scorecard import ScoreWeights
+
+    settings = load_settings(ROOT / "config.yaml")
+    assert settings.scorecard.weights() == ScoreWeights()  # docs/scoring.md
+    assert settings.public_url == "http://127.0.0.1:8000"
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
