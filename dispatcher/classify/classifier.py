@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dispatcher.classification import Classification, Decision, Intent, ItemMatch
+from dispatcher.classify.duties import DutyHit, DutyIndex, duty_match
 from dispatcher.classify.index import ListIndex, prepare
 from dispatcher.classify.intent import command_of, is_pure_chatter
 from dispatcher.classify.learning import LearnedExample, LearnedIndex
@@ -48,6 +49,7 @@ class GridClassifier:
     ) -> None:
         self._list = responsibility_list
         self._index = ListIndex(responsibility_list)
+        self._duties = DutyIndex(responsibility_list)
         self._learned = LearnedIndex(learned)
         self._max_candidates = max_candidates
 
@@ -62,7 +64,9 @@ class GridClassifier:
         if is_pure_chatter(folded) or talk_only(folded, self._signal):
             return _chatter(text)
         reading = _read(folded)
-        if not (reading.cues or PLACE_RE.search(folded) or self._index.first_term(reading.body)):
+        duty = self._duties.match(reading.body)
+        if not (reading.cues or PLACE_RE.search(folded) or self._index.first_term(reading.body)
+                or duty):
             return _chatter(text)  # a problem word, but no place and no object it is about
         ranked = rank(self._index, reading.body, boost=self._named_departments(text))
         weak = not ranked or ranked[0].raw < REPORT_MIN
@@ -74,6 +78,10 @@ class GridClassifier:
             if followed is not None:
                 matches = [followed, *(m for m in matches if m.item.code != followed.item.code)]
                 confidence, weak = max(confidence, precedent.similarity), False
+                duty = None  # a ruling on this wording beats a guess from duty words
+        if duty is not None and _no_item_fits(ranked, weak=weak, confidence=confidence, duty=duty):
+            # No item for this matter: suggest the department that owns it; the head decides.
+            return _triage(text, [duty_match(duty), *matches][: self._max_candidates])
         if weak or confidence < TRIAGE_BELOW:
             return _triage(text, matches)
         items = self._problems(reading, matches[0])
@@ -146,6 +154,16 @@ class GridClassifier:
         # The surest problem leads; the others follow in the order the message tells them.
         extras = [m for m in found if _distinct(m, first)]
         return (first, *extras)[:MAX_ITEMS]
+
+
+def _no_item_fits(
+    ranked: Sequence[Ranked], *, weak: bool, confidence: float, duty: DutyHit
+) -> bool:
+    """No list item fits when the best one is weak, unsure, found only through loose character
+    pairs, or outweighed by the duty words ("剧毒农药" over the place word "菜市场")."""
+    if weak or confidence < TRIAGE_BELOW or not ranked[0].term_hit:
+        return True
+    return duty.strength > ranked[0].raw
 
 
 def _own_problem(clause: str, raw: float, signal: Signal) -> bool:
