@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dispatcher.classification import Classification, Decision, Intent, ItemMatch
-from dispatcher.classify.duties import DutyHit, DutyIndex, duty_match
+from dispatcher.classify.duties import DutyIndex, duty_match
 from dispatcher.classify.index import ListIndex, prepare
 from dispatcher.classify.intent import command_of, is_pure_chatter
 from dispatcher.classify.learning import LearnedExample, LearnedIndex
@@ -79,7 +79,9 @@ class GridClassifier:
                 matches = [followed, *(m for m in matches if m.item.code != followed.item.code)]
                 confidence, weak = max(confidence, precedent.similarity), False
                 duty = None  # a ruling on this wording beats a guess from duty words
-        if duty is not None and _no_item_fits(ranked, weak=weak, confidence=confidence, duty=duty):
+        if duty is not None and _no_item_fits(
+            ranked, matches[0] if matches else None, weak=weak, confidence=confidence
+        ):
             # No item for this matter: suggest the department that owns it; the head decides.
             return _triage(text, [duty_match(duty), *matches][: self._max_candidates])
         if weak or confidence < TRIAGE_BELOW:
@@ -157,13 +159,15 @@ class GridClassifier:
 
 
 def _no_item_fits(
-    ranked: Sequence[Ranked], *, weak: bool, confidence: float, duty: DutyHit
+    ranked: Sequence[Ranked], first: ItemMatch | None, *, weak: bool, confidence: float
 ) -> bool:
-    """No list item fits when the best one is weak, unsure, found only through loose character
-    pairs, or outweighed by the duty words ("剧毒农药" over the place word "菜市场")."""
-    if weak or confidence < TRIAGE_BELOW or not ranked[0].term_hit:
-        return True
-    return duty.strength > ranked[0].raw
+    """No list item fits when the best one is weak, or was found without any of its names:
+    through loose character pairs only, or through a colloquial cue yet too unsure to
+    dispatch ("拉车门" read as 流浪乞讨). A cue sure enough to dispatch stands (KTV 的排风机
+    声音很大 is 设备噪声, not a matter for 文旅)."""
+    if weak or ranked[0].term_hit:
+        return weak
+    return confidence < TRIAGE_BELOW or first is None or not first.evidence
 
 
 def _own_problem(clause: str, raw: float, signal: Signal) -> bool:
