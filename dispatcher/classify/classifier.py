@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dispatcher.classification import Classification, Decision, Intent, ItemMatch
-from dispatcher.classify.duties import DutyIndex, duty_match
+from dispatcher.classify.duties import DutyHit, DutyIndex, duty_match
 from dispatcher.classify.index import ListIndex, prepare
 from dispatcher.classify.intent import command_of, is_pure_chatter
 from dispatcher.classify.learning import LearnedExample, LearnedIndex
@@ -25,6 +25,7 @@ EXTRA_MIN = 1.3  # a clause must be at least this sure to count as a problem of 
 EXTRA_STATED = 0.9  # ... or this sure when it also says what is wrong with the thing
 MAX_ITEMS = 3
 NAMED_DEPARTMENT_BOOST = 0.8
+DUTY_OUTWEIGHS = 2.0  # duty words beat an item found by a cue alone when this much stronger
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,7 @@ class GridClassifier:
                 confidence, weak = max(confidence, precedent.similarity), False
                 duty = None  # a ruling on this wording beats a guess from duty words
         if duty is not None and _no_item_fits(
-            ranked, matches[0] if matches else None, weak=weak, confidence=confidence
+            ranked, matches[0] if matches else None, weak=weak, confidence=confidence, duty=duty
         ):
             # No item for this matter: suggest the department that owns it; the head decides.
             return _triage(text, [duty_match(duty), *matches][: self._max_candidates])
@@ -159,15 +160,18 @@ class GridClassifier:
 
 
 def _no_item_fits(
-    ranked: Sequence[Ranked], first: ItemMatch | None, *, weak: bool, confidence: float
+    ranked: Sequence[Ranked], first: ItemMatch | None, *, weak: bool, confidence: float,
+    duty: DutyHit,
 ) -> bool:
     """No list item fits when the best one is weak, or was found without any of its names:
-    through loose character pairs only, or through a colloquial cue yet too unsure to
-    dispatch ("拉车门" read as 流浪乞讨). A cue sure enough to dispatch stands (KTV 的排风机
-    声音很大 is 设备噪声, not a matter for 文旅)."""
+    through loose character pairs only, or through a colloquial cue that is unsure or far
+    outweighed by the duty words ("鬼鬼祟祟地试车门" is 公安's, not 流浪乞讨). A cue sure enough
+    to dispatch stands (KTV 的排风机声音很大 is 设备噪声, not a matter for 文旅)."""
     if weak or ranked[0].term_hit:
         return weak
-    return confidence < TRIAGE_BELOW or first is None or not first.evidence
+    if confidence < TRIAGE_BELOW or first is None or not first.evidence:
+        return True
+    return duty.strength > DUTY_OUTWEIGHS * ranked[0].raw
 
 
 def _own_problem(clause: str, raw: float, signal: Signal) -> bool:
