@@ -85,3 +85,19 @@ def test_duty_index_prefers_longest_words_and_heaviest_department() -> None:
     assert hit is not None
     assert hit.department == "b" and hit.words == ("剧毒农药", "许可证")
     assert index.match("今天天气很好") is None
+
+
+def test_eval_counts_the_suggested_department_and_skips_it_for_item_top1() -> None:
+    from dispatcher.evaluation import LabelledMessage, evaluate
+
+    rows = [
+        LabelledMessage(text="有个社区矫正人员好几天联系不上", intent=Intent.REPORT,
+                        departments=("sifa",), items=("社区矫正",)),
+        LabelledMessage(text="城中村有个人在家里给人打点滴，也没挂牌", intent=Intent.REPORT,
+                        departments=("weijian",), items=("非法行医",)),
+    ]
+    report = evaluate(classifier(), rows)
+    assert report["department_top1"] == 1.0
+    assert report["triage_rate"] == 1.0
+    # The duty word 社区矫正 equals the first label, but a duty suggestion is no list item.
+    assert report["item_top1"] == 0.0
