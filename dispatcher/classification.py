@@ -28,10 +28,14 @@ class ItemMatch:
     score: float
     evidence: tuple[str, ...]
     department: str  # usually item.department; a precedent may route elsewhere
+    # A department suggested by its duty words (classify/duties.py): ``item`` is a placeholder
+    # named after the duty word, with no code; such a match is never dispatched or timed.
+    duty: bool = False
 
     def as_json(self) -> dict[str, object]:
         return {
-            "code": self.item.code, "list": self.item.list.value,
+            "code": None if self.duty else self.item.code,
+            "list": None if self.duty else self.item.list.value,
             "category": self.item.category, "name": self.item.name,
             "department": self.department, "co_departments": list(self.item.co_departments),
             "urgency": self.item.urgency.value, "score": round(self.score, 3),

@@ -96,7 +96,7 @@ def next_candidate(ctx: Context, ticket: Ticket, reason: str) -> ItemMatch | Non
     named = roles.named_departments(ctx.desk.responsibility_list(), reason)
     # A precedent's department first, then the list's own owner of the same item.
     matches = [m for m in (*routed.candidates, *routed.items, *raw.candidates, *raw.items)
-               if m.department not in skip
+               if m.department not in skip and not m.duty
                and (m.score >= MIN_NEXT_SCORE or m.department in named)]
     matches.sort(key=lambda m: (m.department not in named, -m.score))
     return matches[0] if matches else None
@@ -209,7 +209,7 @@ def _fresh_clocks(ctx: Context, ticket: Ticket, department: str) -> None:
 def _adopt_item(ctx: Context, ticket: Ticket) -> None:
     classification = ctx.desk.classifier().classify(ticket.source_text)
     match = next((m for m in (*classification.items, *classification.candidates)
-                  if m.item.department == ticket.department), None)
+                  if not m.duty and m.item.department == ticket.department), None)
     if match is not None:
         item = match.item
         ticket.item_code, ticket.item_name = item.code, item.name

@@ -100,12 +100,15 @@ def _score_row(tally: _Tally, row: LabelledMessage, result: Classification) -> N
     if row.intent is not Intent.REPORT:
         return
     tally.counts["reports"] += 1
+    # Department top-1 of a triaged report is its first candidate (a duty suggestion included).
     ranked = [*result.items, *result.candidates]
     depts = list(dict.fromkeys(m.department for m in ranked))
     top_ok = bool(depts) and depts[0] in row.departments
     tally.counts["dept_top1"] += top_ok
     tally.counts["dept_top3"] += any(d in row.departments for d in depts[:3])
-    tally.counts["item_top1"] += bool(ranked) and _names_match(ranked[0], row.items)
+    # A department suggested by its duties is no item: item top-1 is the best list item.
+    items = [m for m in ranked if not m.duty]
+    tally.counts["item_top1"] += bool(items) and _names_match(items[0], row.items)
     tally.counts["triage"] += result.decision is Decision.TRIAGE
     if result.decision is Decision.DISPATCH:
         tally.counts["dispatched"] += 1

@@ -84,6 +84,9 @@ class Department:
     id: str
     name: str
     short_names: tuple[str, ...] = ()
+    # 职责 words: matters the department is known to own that the item list has no item for
+    # (药品安全, 社区矫正 …); the classifier suggests the department from them, never dispatches.
+    duties: tuple[str, ...] = ()
 
     @property
     def all_names(self) -> tuple[str, ...]:

@@ -35,7 +35,7 @@ class Precedent:
         return self.revoked_at is None
 
     def applies_to(self, match: ItemMatch, text: str) -> bool:
-        return (self.active and match.item.code == self.item_code
+        return (self.active and not match.duty and match.item.code == self.item_code
                 and all(k in text for k in self.keywords))
 
 

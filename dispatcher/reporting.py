@@ -90,10 +90,12 @@ def _open_triage(*, desk: Desk, uow: UnitOfWork, message: InboundMessage,
     ticket = uow.tickets.add(_new_ticket(message, desk=desk, status=Status.TRIAGE, now=now))
     desk.timers.start(ticket, now=now, limit_text=None)
     uow.tickets.save(ticket)
-    candidates = "、".join(f"{m.item.name}（{m.department}）"
-                          for m in classification.candidates[:3])
+    items = [m for m in classification.candidates if not m.duty]
+    candidates = "、".join(f"{m.item.name}（{m.department}）" for m in items[:3])
+    duty = next((m for m in classification.candidates[:1] if m.duty), None)
     record(uow, ticket, "triage", now=now, source=message,
-           candidates=[m.item.code for m in classification.candidates[:5]])
+           candidates=[m.item.code for m in items[:5]],
+           **({"suggested_department": duty.department} if duty else {}))
     community = desk.org.community_of_chat(message.chat_id)
     head = [community.station_head] if community else []
     say(uow, chat_id=ticket.chat_id, now=now, event="triage", mentions=head, ticket=ticket.tag,
@@ -101,5 +103,16 @@ def _open_triage(*, desk: Desk, uow: UnitOfWork, message: InboundMessage,
             tag=ticket.tag, text=message.text.strip(),
             mentions=texts.mention([desk.org.display_name(h) for h in head]),
             deadline=texts.when(ticket.claim_deadline, desk.tz),
-            hint=texts.TRIAGE_HINT.format(candidates=candidates) if candidates else ""))
+            hint=_duty_hint(desk, duty)
+            + (texts.TRIAGE_HINT.format(candidates=candidates) if candidates else "")))
     return ticket.tag
+
+
+def _duty_hint(desk: Desk, duty: ItemMatch | None) -> str:
+    """The department whose duties the report names (no list item fits it)."""
+    if duty is None:
+        return ""
+    department = desk.responsibility_list().department_label(duty.department)
+    return texts.TRIAGE_DUTY_HINT.format(
+        department=department, dept_id=duty.department, duties="、".join(duty.evidence)
+    )

@@ -45,6 +45,8 @@ TRIAGE = (
     "{mentions} 请站长于 {deadline} 前分派，例如「转派 {tag} 城管」。{hint}"
 )
 TRIAGE_HINT = "\n可能的事项：{candidates}"
+# The list has no item for it, but a department's duties name it (清单外事项).
+TRIAGE_DUTY_HINT = "\n清单无对应事项，按职责建议：{department}（{dept_id}，职责：{duties}）"
 CLAIM_ACK = "【{tag}】已由{department}认领（{who}），请于 {handle_deadline} 前办结。"
 RESOLVE_ACK = (
     "【{tag}】{department}已办结：{note}\n"

@@ -157,7 +157,8 @@ def classify(services: Services, text: str) -> ClassifyOut:
 
     def match(m: ItemMatch) -> ItemMatchOut:
         return ItemMatchOut(
-            code=m.item.code, list=m.item.list.value, category=m.item.category, name=m.item.name,
+            code=None if m.duty else m.item.code, list=None if m.duty else m.item.list.value,
+            category=m.item.category, name=m.item.name,
             department=m.department, department_name=lst.department_label(m.department),
             co_departments=list(m.item.co_departments), urgency=m.item.urgency.value,
             score=round(m.score, 3), evidence=list(m.evidence))

@@ -143,8 +143,8 @@ class ClassifyIn(BaseModel):
 
 
 class ItemMatchOut(BaseModel):
-    code: str
-    list: str
+    code: str | None  # None: a department suggested by its duties, no list item
+    list: str | None
     category: str
     name: str
     department: str

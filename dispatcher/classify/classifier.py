@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dispatcher.classification import Classification, Decision, Intent, ItemMatch
+from dispatcher.classify.duties import DutyHit, DutyIndex, duty_match
 from dispatcher.classify.index import ListIndex, prepare
 from dispatcher.classify.intent import command_of, is_pure_chatter
 from dispatcher.classify.learning import LearnedExample, LearnedIndex
@@ -24,6 +25,7 @@ EXTRA_MIN = 1.3  # a clause must be at least this sure to count as a problem of 
 EXTRA_STATED = 0.9  # ... or this sure when it also says what is wrong with the thing
 MAX_ITEMS = 3
 NAMED_DEPARTMENT_BOOST = 0.8
+DUTY_OUTWEIGHS = 2.0  # duty words beat an item found by a cue alone when this much stronger
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class GridClassifier:
     ) -> None:
         self._list = responsibility_list
         self._index = ListIndex(responsibility_list)
+        self._duties = DutyIndex(responsibility_list)
         self._learned = LearnedIndex(learned)
         self._max_candidates = max_candidates
 
@@ -62,8 +65,11 @@ class GridClassifier:
         if is_pure_chatter(folded) or talk_only(folded, self._signal):
             return _chatter(text)
         reading = _read(folded)
+        duty: DutyHit | None = None  # looked up only when needed: most reports name an item
         if not (reading.cues or PLACE_RE.search(folded) or self._index.first_term(reading.body)):
-            return _chatter(text)  # a problem word, but no place and no object it is about
+            duty = self._duties.match(reading.body)
+            if duty is None:
+                return _chatter(text)  # a problem word, but no place and no object it is about
         ranked = rank(self._index, reading.body, boost=self._named_departments(text))
         weak = not ranked or ranked[0].raw < REPORT_MIN
         confidence = 0.1 if weak else calibrate(ranked)
@@ -71,19 +77,22 @@ class GridClassifier:
         precedent = self._learned.nearest(prepare(text))
         if precedent is not None:
             followed = precedent.apply(matches[0] if matches else None, self._list)
-            if followed is not None:
+            if followed is None:
+                precedent = None  # not followed: duty words may still decide
+            else:
+                # A ruling on this wording beats a guess from duty words.
                 matches = [followed, *(m for m in matches if m.item.code != followed.item.code)]
                 confidence, weak = max(confidence, precedent.similarity), False
+        if precedent is None and (weak or not ranked[0].term_hit):
+            # Perhaps no item for this matter: suggest the department owning it; the head decides.
+            duty = duty or self._duties.match(reading.body)
+            if duty is not None and _no_item_fits(ranked, matches, weak, confidence, duty):
+                return _triage(text, [duty_match(duty), *matches][: self._max_candidates])
         if weak or confidence < TRIAGE_BELOW:
             return _triage(text, matches)
         items = self._problems(reading, matches[0])
-        return Classification(
-            text=text,
-            intent=Intent.REPORT,
-            decision=Decision.DISPATCH,
-            items=items,
-            candidates=tuple(matches),
-        )
+        return Classification(text=text, intent=Intent.REPORT, decision=Decision.DISPATCH,
+                              items=items, candidates=tuple(matches))
 
     def _signal(self, piece: str) -> str | None:
         """A problem in a piece of text: a problem word, a list term or a colloquial cue."""
@@ -146,6 +155,21 @@ class GridClassifier:
         # The surest problem leads; the others follow in the order the message tells them.
         extras = [m for m in found if _distinct(m, first)]
         return (first, *extras)[:MAX_ITEMS]
+
+
+def _no_item_fits(
+    ranked: Sequence[Ranked], matches: Sequence[ItemMatch], weak: bool, confidence: float,
+    duty: DutyHit,
+) -> bool:
+    """No list item fits when the best one is weak, or was found without any of its names:
+    through loose character pairs only, or through a colloquial cue that is unsure or far
+    outweighed by the duty words ("鬼鬼祟祟地试车门" is 公安's, not 流浪乞讨). A cue sure enough
+    to dispatch stands (KTV 的排风机声音很大 is 设备噪声, not a matter for 文旅)."""
+    if weak:
+        return True
+    if confidence < TRIAGE_BELOW or not matches or not matches[0].evidence:
+        return True
+    return duty.strength > DUTY_OUTWEIGHS * ranked[0].raw
 
 
 def _own_problem(clause: str, raw: float, signal: Signal) -> bool:

@@ -31,7 +31,9 @@ class WithSecondOpinion:
 
     def classify(self, text: str) -> Classification:
         result = self._classifier.classify(text)
-        if result.decision is not Decision.TRIAGE or not result.candidates:
+        # A department suggested by its duties means no list item fits: the head decides.
+        if result.decision is not Decision.TRIAGE or not result.candidates \
+                or result.candidates[0].duty:
             return result
         code = self._opinion.choose(text, result.candidates)
         chosen = next((c for c in result.candidates if c.item.code == code), None)

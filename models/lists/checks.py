@@ -27,6 +27,28 @@ def check_departments(
             if first != dept.id:
                 reason = texts.SHORT_NAME_CLASH.format(name=name, first=first, second=dept.id)
                 errors.append(ListError(file, f"{where}.short_names", reason))
+    errors.extend(_check_duties(registry, file=file, names=owner_of))
+    return errors
+
+
+def _check_duties(
+    registry: DepartmentsFile, *, file: str, names: dict[str, str]
+) -> list[ListError]:
+    """A duty word suggests one department: it may not belong to two, nor be another's name."""
+    errors: list[ListError] = []
+    owner_of: dict[str, str] = {}
+    for index, dept in enumerate(registry.departments):
+        for n, duty in enumerate(dept.duties):
+            where = f"departments[{index}].duties[{n}]"
+            key = duty.lower()
+            first = owner_of.setdefault(key, dept.id)
+            named = names.get(key, dept.id)
+            if first != dept.id or named != dept.id:
+                other = first if first != dept.id else named
+                reason = texts.DUTY_CLASH.format(duty=duty, first=other, second=dept.id)
+                errors.append(ListError(file, where, reason))
+            elif key in {d.lower() for d in dept.duties[:n]}:
+                errors.append(ListError(file, where, texts.DUTY_REPEATED.format(duty=duty)))
     return errors
 
 

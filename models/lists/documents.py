@@ -18,7 +18,8 @@ def departments_document(lst: ResponsibilityList) -> dict[str, Any]:
     return {
         "label": lst.label,
         "departments": [
-            {"id": d.id, "name": d.name, "short_names": list(d.short_names)}
+            {"id": d.id, "name": d.name, "short_names": list(d.short_names),
+             "duties": list(d.duties)}
             for d in lst.departments.values()
         ],
     }

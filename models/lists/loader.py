@@ -86,7 +86,9 @@ def _to_domain(
     registry: DepartmentsFile, parsed: Mapping[ListKind, ListFile]
 ) -> ResponsibilityList:
     departments = {
-        d.id: Department(id=d.id, name=d.name, short_names=tuple(d.short_names))
+        d.id: Department(
+            id=d.id, name=d.name, short_names=tuple(d.short_names), duties=tuple(d.duties)
+        )
         for d in registry.departments
     }
     items: list[Item] = []

@@ -23,6 +23,7 @@ class DepartmentModel(_Strict):
     id: Code
     name: Text
     short_names: list[Text] = Field(default_factory=list)
+    duties: list[Text] = Field(default_factory=list)
 
 
 class DepartmentsFile(_Strict):

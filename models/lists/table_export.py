@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dispatcher.lists import Item, ListKind, ResponsibilityList
 from models.lists.table_format import (
     DEPARTMENTS_SHEET,
+    DEPT_DUTIES,
     DEPT_ID,
     DEPT_NAME,
     DEPT_SHORT,
@@ -32,6 +33,8 @@ _HELP = (
     "处置单位/主管部门/协办部门 填「部门」表中的名称、简称或 id；协办多个用「、」分隔。",
     "处置时限 = 数字 + 单位：紧急工作时、小时、分钟（连续计时）、工作时、工作日、自然日。",
     "紧急程度 填 紧急 或 一般；别名用「、」分隔。改完后用 gridbot lists import 导入。",
+    "「部门」表的 职责 列：部门负责、清单里没有小类的事（如 社区矫正、药品），用「、」分隔；"
+    "一个职责词只能属于一个部门。",
 )
 
 
@@ -48,10 +51,11 @@ def export_xlsx(lst: ResponsibilityList, path: Path) -> Path:
     for kind in ListKind:
         _write_list(workbook.create_sheet(LIST_NAMES[kind]), lst, kind)
     registry = workbook.create_sheet(DEPARTMENTS_SHEET)
-    registry.append([DEPT_ID, DEPT_NAME, DEPT_SHORT])
+    registry.append([DEPT_ID, DEPT_NAME, DEPT_SHORT, DEPT_DUTIES])
     for dept in lst.departments.values():
-        registry.append([dept.id, dept.name, SEPARATOR.join(dept.short_names)])
-    _style_header(registry, (12, 24, 60))
+        registry.append([dept.id, dept.name, SEPARATOR.join(dept.short_names),
+                         SEPARATOR.join(dept.duties)])
+    _style_header(registry, (12, 24, 60, 80))
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path

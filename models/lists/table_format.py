@@ -49,6 +49,7 @@ DEPARTMENTS_SHEET = "部门"
 DEPT_ID = "id"
 DEPT_NAME = "名称"
 DEPT_SHORT = "简称"
+DEPT_DUTIES = "职责"  # optional column: duty words, 「、」-separated
 INFO_SHEET = "说明"
 LABEL_KEY = "清单名称"
 

@@ -10,6 +10,7 @@ from models.lists import texts
 from models.lists.errors import ListError
 from models.lists.table_format import (
     DEPARTMENTS_SHEET,
+    DEPT_DUTIES,
     DEPT_ID,
     DEPT_NAME,
     DEPT_SHORT,
@@ -33,19 +34,27 @@ def read_registry(
         errors.append(ListError(where, "表头", texts.TABLE_MISSING_COLUMN.format(column=column)))
     if missing:
         return None
-    col = {name: header.index(name) for name in (DEPT_ID, DEPT_NAME, DEPT_SHORT)}
+    # 职责 is optional: workbooks exported before it existed still import.
+    names = (DEPT_ID, DEPT_NAME, DEPT_SHORT, DEPT_DUTIES)
+    col = {name: header.index(name) for name in names if name in header}
     registry: dict[str, Department] = {}
     for number, row in enumerate(sheet.rows[1:], start=2):
         if not any(row):
             continue
-        cells = {name: row[i] if i < len(row) else "" for name, i in col.items()}
+        cells = {name: (row[i] if i < len(row) else "") or "" for name, i in col.items()}
         if not cells[DEPT_ID] or not cells[DEPT_NAME]:
             column = DEPT_ID if not cells[DEPT_ID] else DEPT_NAME
             errors.append(ListError(where, f"第 {number} 行「{column}」", texts.EMPTY_TEXT))
             continue
-        shorts = tuple(s.strip() for s in cells[DEPT_SHORT].split(SEPARATOR) if s.strip())
-        registry[cells[DEPT_ID]] = Department(cells[DEPT_ID], cells[DEPT_NAME], shorts)
+        registry[cells[DEPT_ID]] = Department(
+            cells[DEPT_ID], cells[DEPT_NAME], _words(cells[DEPT_SHORT]),
+            _words(cells.get(DEPT_DUTIES, "")),
+        )
     return registry
+
+
+def _words(cell: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in cell.split(SEPARATOR) if s.strip())
 
 
 def read_label(sheets: list[Sheet]) -> str | None:
@@ -60,7 +69,8 @@ def registry_document(label: str, registry: Mapping[str, Department]) -> dict[st
     return {
         "label": label,
         "departments": [
-            {"id": d.id, "name": d.name, "short_names": list(d.short_names)}
+            {"id": d.id, "name": d.name, "short_names": list(d.short_names),
+             "duties": list(d.duties)}
             for d in registry.values()
         ],
     }

@@ -182,3 +182,17 @@ def test_configured_verification_window(settings: Settings, engine: Engine) -> N
     assert closed["at"] == "2026-03-04T10:00:00+08:00"
     assert "2工作日" in closed["text"]
     assert _tickets(closing)["A0001"]["closed_at"] == "2026-03-04T10:00:00+08:00"
+
+
+def test_matter_without_item_suggests_the_department_owning_it(
+    settings: Settings, engine: Engine
+) -> None:
+    out = _replay(settings, engine, "triage_duty.jsonl", until="2026-03-02T10:30:00+08:00")
+    messages = [m for m in out if m["kind"] == "message"]
+    assert [m["event"] for m in messages] == ["triage", "transfer"]
+    triage = messages[0]
+    assert triage["mentions"] == ["xialing-head"]  # the head picks; nothing was dispatched
+    assert "按职责建议：司法所（sifa，职责：社区矫正）" in triage["text"]
+    assert messages[1]["mentions"] == ["sifa-1"]
+    ticket = _tickets(out)["A0001"]
+    assert ticket["department"] == "sifa" and ticket["item_code"] is None

@@ -81,6 +81,34 @@ def test_short_name_owned_by_two_departments(list_dir: Path) -> None:
     assert "城管" in error.reason
 
 
+def test_duty_word_owned_by_two_departments(list_dir: Path) -> None:
+    def change(doc):  # type: ignore[no-untyped-def]
+        first = next(d for d in doc["departments"] if d["id"] == "weijian")
+        first["duties"].append("药品")  # already 市监's
+    _edit(list_dir, "departments.yaml", change)
+    [error] = _errors(list_dir)
+    assert error.file == "departments.yaml"
+    assert error.location.startswith("departments[") and ".duties[" in error.location
+    assert "药品" in error.reason and "shijian" in error.reason and "weijian" in error.reason
+
+
+def test_duty_word_that_is_another_departments_name(list_dir: Path) -> None:
+    def change(doc):  # type: ignore[no-untyped-def]
+        doc["departments"][0]["duties"] = ["派出所"]  # a short name of gongan
+    _edit(list_dir, "departments.yaml", change)
+    [error] = _errors(list_dir)
+    assert error.location == "departments[0].duties[0]"
+    assert "派出所" in error.reason and "gongan" in error.reason
+
+
+def test_duties_must_be_a_list_of_words(list_dir: Path) -> None:
+    def change(doc):  # type: ignore[no-untyped-def]
+        doc["departments"][0]["duties"] = "违法建设"
+    _edit(list_dir, "departments.yaml", change)
+    errors = _errors(list_dir)
+    assert any(e.location.startswith("departments[0].duties") for e in errors)
+
+
 def test_missing_and_empty_files(list_dir: Path) -> None:
     (list_dir / "events.yaml").unlink()
     (list_dir / "components.yaml").write_text("  \n", encoding="utf-8")

@@ -94,6 +94,21 @@ def test_export_import_round_trip_is_lossless(tmp_path: Path) -> None:
     assert dict(back.departments) == dict(original.departments)
 
 
+def test_duties_column_is_exported_and_optional_on_import(tmp_path: Path) -> None:
+    original = load_responsibility_list(DEFAULT)
+    path = export_xlsx(original, tmp_path / "list.xlsx")
+    workbook = load_workbook(path)
+    sheet = workbook["部门"]
+    header = [c.value for c in sheet[1]]
+    assert header == ["id", "名称", "简称", "职责"]
+    assert "社区矫正" in str(next(r[3] for r in sheet.iter_rows(values_only=True) if r[0] == "sifa"))
+    sheet.delete_cols(4)  # a workbook exported before the column existed
+    workbook.save(path)
+    back = import_table(path)
+    assert back.items == original.items
+    assert all(d.duties == () for d in back.departments.values())
+
+
 def test_exported_workbook_is_the_template_plus_extra_columns(tmp_path: Path) -> None:
     path = export_xlsx(load_responsibility_list(DEFAULT), tmp_path / "list.xlsx")
     workbook = load_workbook(path)

@@ -18,7 +18,9 @@ from dispatcher.classify.second_opinion import EVIDENCE_NOTE, WithSecondOpinion
 from models.lists import load_responsibility_list
 
 ROOT = Path(__file__).resolve().parents[2]
-UNSURE = "城南老粮站那排空房子没人管，门窗都烂了"
+UNSURE = "文山路那边有个东西坏了很危险"
+# No list item fits, but a department's duties name the matter: the head decides.
+DUTY_ONLY = "城南老粮站那排空房子没人管，门窗都烂了"
 
 
 class FakeChat:
@@ -99,6 +101,13 @@ def test_unoffered_answer_keeps_triage(fake: FakeChat) -> None:
 def test_timeout_falls_back_to_triage(fake: FakeChat) -> None:
     fake.reply = None
     assert with_opinion(fake, timeout=0.3).classify(UNSURE).decision is Decision.TRIAGE
+
+
+def test_a_duty_suggestion_is_left_to_the_station_head(fake: FakeChat) -> None:
+    fake.reply = "编号：010599"
+    result = with_opinion(fake).classify(DUTY_ONLY)
+    assert result.decision is Decision.TRIAGE and fake.prompts == []
+    assert result.candidates[0].duty and result.candidates[0].department == "jiedao"
 
 
 def test_confident_messages_never_call_the_model(fake: FakeChat) -> None:

@@ -1,8 +1,9 @@
 """Regression guard: the classifier's accuracy on the labelled development set.
 
-``test_no_regression`` pins what is reached today (issue 4's bar — department top-1 ≥ 0.95 —
-is not reached yet: 17 dev-set reports name matters the default list has no item for; raise
-these floors as the classifier improves, never lower them). The other two sets are described
+``test_no_regression`` pins what is reached today (raise these floors as the classifier
+improves, never lower them). Reports about matters the default list has no item for are
+triaged with the department whose duties they name suggested first (classify/duties.py);
+the triage floor allows for those. The other two sets are described
 in tests/data/README.md.
 """
 
@@ -34,25 +35,25 @@ def metric(name: str, file: str = "devset.csv") -> float:
 
 def test_no_regression() -> None:
     assert metric("intent_accuracy") >= 0.99
-    assert metric("department_top1") >= 0.935
-    assert metric("department_top3") >= 0.935
+    assert metric("department_top1") >= 0.98
+    assert metric("department_top3") >= 0.98
     assert metric("item_top1") >= 0.70
     assert metric("multi_problem_recall") >= 0.69
     assert metric("chatter_ticket_rate") <= 0.01
-    assert metric("triage_rate") <= 0.07
+    assert metric("triage_rate") <= 0.075
 
 
 def test_chatter_set_stays_quiet() -> None:
     """devset_chatter.csv: group talk of every kind, and reports dressed up as talk."""
     assert metric("chatter_ticket_rate", "devset_chatter.csv") <= 0.01
     assert metric("intent_accuracy", "devset_chatter.csv") >= 0.99
-    assert metric("department_top1", "devset_chatter.csv") >= 0.93
+    assert metric("department_top1", "devset_chatter.csv") >= 0.94
 
 
 def test_more_reports_in_unseen_wording() -> None:
     """devset_more.csv: reports across ~60 items in wording the dev set does not use."""
     assert metric("intent_accuracy", "devset_more.csv") >= 0.99
-    assert metric("department_top1", "devset_more.csv") >= 0.89
+    assert metric("department_top1", "devset_more.csv") >= 0.905
     assert metric("chatter_ticket_rate", "devset_more.csv") <= 0.01
     assert metric("triage_rate", "devset_more.csv") <= 0.05
 
@@ -62,5 +63,5 @@ def test_blind2_reports_and_chatter() -> None:
     changes; only its odd rows were looked at while tuning (tests/data/README.md)."""
     assert metric("intent_accuracy", "devset_blind2.csv") >= 0.945
     assert metric("chatter_ticket_rate", "devset_blind2.csv") <= 0.01
-    assert metric("department_top1", "devset_blind2.csv") >= 0.75
-    assert metric("multi_problem_recall", "devset_blind2.csv") >= 0.70
+    assert metric("department_top1", "devset_blind2.csv") >= 0.82
+    assert metric("multi_problem_recall", "devset_blind2.csv") >= 0.715
