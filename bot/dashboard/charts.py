@@ -47,8 +47,8 @@ def day_bars(points: Sequence[tuple[date, int]], *, title: str) -> Markup:
     return _svg(width, height, "".join(parts), title)
 
 
-def name_bars(rows: Sequence[tuple[str, int]], *, title: str) -> Markup:
-    """Horizontal bars with the name on the left and the count at the end."""
+def name_bars(rows: Sequence[tuple[str, int]], *, title: str, suffix: str = "") -> Markup:
+    """Horizontal bars with the name on the left and the count (plus ``suffix``) at the end."""
     row_height, label, width = 30, 130, 420
     height = max(len(rows), 1) * row_height + 8
     peak = max((n for _, n in rows), default=0) or 1
@@ -61,7 +61,7 @@ def name_bars(rows: Sequence[tuple[str, int]], *, title: str) -> Markup:
             f'<text x="{label - 8}" y="{y + 19}" class="label" text-anchor="end">'
             f"{escape(short)}<title>{escape(name)}</title></text>"
             f'<rect x="{label}" y="{y + 5}" width="{max(bar, 2):.1f}" height="18" fill="{BAR}" '
-            f'rx="2"/><text x="{label + bar + 6:.1f}" y="{y + 19}" class="value">{count}</text>')
+            f'rx="2"/><text x="{label + bar + 6:.1f}" y="{y + 19}" class="value">{count}{suffix}</text>')
     if not rows:
         parts.append(f'<text x="{width / 2}" y="20" class="axis" text-anchor="middle">暂无数据</text>')
     return _svg(width, height, "".join(parts), title)

@@ -16,7 +16,7 @@ STATIC = Path(__file__).parent / "static"
 
 
 def mount_dashboard(app: FastAPI, settings: Settings) -> None:
-    from bot.dashboard import api, login, pages
+    from bot.dashboard import api, login, pages, scorecards
     from bot.dashboard.auth import SESSION_COOKIE, LoginRequired, LoginThrottle, session_secret
 
     config = settings.dashboard
@@ -32,6 +32,8 @@ def mount_dashboard(app: FastAPI, settings: Settings) -> None:
     app.include_router(login.router)
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(scorecards.page_router)
+    app.include_router(scorecards.api_router)
 
     async def to_login(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, LoginRequired)

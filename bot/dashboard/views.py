@@ -16,7 +16,8 @@ from bot.dashboard.auth import Viewer
 from bot.settings import Settings
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-NAV = (("/", "概览"), ("/tickets", "工单"), ("/lists", "责任清单"), ("/classify", "试分类"))
+NAV = (("/", "概览"), ("/tickets", "工单"), ("/scorecards", "考核"), ("/lists", "责任清单"),
+       ("/classify", "试分类"))
 
 
 def render(request: Request, name: str, viewer: Viewer | None, *, status_code: int = 200,
