@@ -17,7 +17,7 @@ from tests.dashboard_seed import PASSWORD, dashboard_app, seed
 from tests.live import serve
 
 PHONE = {"width": 390, "height": 844}
-PAGES = ["/", "/tickets", "/tickets/A0002", "/lists", "/classify"]
+PAGES = ["/", "/tickets", "/tickets/A0002", "/scorecards", "/lists", "/classify"]
 
 
 @pytest.fixture
@@ -98,6 +98,14 @@ def test_street_walks_through_the_dashboard(browser: Browser, base_url: str,
     expect(page.locator(".timeline")).to_contain_text("lanjiang-center")
     _shoot(page, screenshots, "ticket")
 
+    page.get_by_role("link", name="考核").click()
+    page.locator("input[name=date_from]").fill("2026-03-01")
+    page.locator("input[name=date_to]").fill("2026-03-31")
+    page.get_by_role("button", name="统计").click()
+    expect(page.locator("table.scorecards tbody tr")).to_have_count(4)
+    expect(page.locator("table.scorecards")).to_contain_text("综合行政执法局")
+    _shoot(page, screenshots, "scorecards")
+
     page.get_by_role("link", name="责任清单").click()
     page.get_by_placeholder("名称、编码、别名或部门").fill("路灯")
     page.get_by_role("button", name="搜索").click()
@@ -124,6 +132,7 @@ def test_station_head_on_a_phone(browser: Browser, base_url: str, screenshots: P
     page = context.new_page()
     _login(page, base_url, "xialing-head")
     for path, name in [("/", "overview"), ("/tickets", "tickets"), ("/tickets/A0003", "ticket"),
+                       ("/scorecards?date_from=2026-03-01", "scorecards"),
                        ("/lists?q=井盖", "lists"), ("/classify", "classify")]:
         page.goto(f"{base_url}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
