@@ -1,0 +1,264 @@
+"""Load: signed generic-webhook messages at a fixed rate against a real ``gridbot serve``.
+
+Run: ``python -m bench.load [--rate 200] [--seconds 60] [--backend sqlite|postgresql|both]``.
+Loopback only, bounded in count (rate × seconds) and time. Measures the acknowledgement
+latency, the end-to-end time from sending a report to its outgoing @-mention arriving at the
+bridge, and proves that every accepted message produced exactly one decision.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, func, select, text
+
+from bench.harness import INBOUND_PATH, ROOT, Receiver, Service, message_body, signed_headers
+from bench.harness import write_config
+from models.tables import InboundRow, OutboxRow, TicketRow
+
+TARGETS = {"ack_p99_ms": 50.0, "e2e_p99_ms": 1000.0, "lost": 0}
+CHATS = (("xialing-grid", ("grid-wang", "王网格员"), ("xialing-head", "下菱社区站长")),
+         ("dongjiang-grid", ("grid-zhao", "赵网格员"), ("dongjiang-head", "东江社区站长")))
+CHATTERERS = (("zhifa-1", "综合执法联络员"), ("shijian-1", "市场监管联络员"),
+              ("wuye-1", "物业联络员"))
+DRAIN_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Planned:
+    message_id: str
+    kind: str  # report | chatter | command
+    body: bytes
+
+
+def _devset(intent: str) -> list[str]:
+    with (ROOT / "tests" / "data" / "devset.csv").open(encoding="utf-8", newline="") as handle:
+        return [row["text"] for row in csv.DictReader(handle) if row["intent"] == intent]
+
+
+def plan(count: int, *, run_id: str) -> list[Planned]:
+    """Half reports, a third chatter, the rest commands on tickets opened earlier."""
+    reports, chatter = _devset("report"), _devset("chatter")
+    planned = []
+    for i in range(count):
+        chat, worker, head = CHATS[i % 2]
+        slot = i % 20
+        if slot < 10:
+            kind, sender, words = "report", worker, reports[i % len(reports)]
+        elif slot < 17:
+            kind, sender, words = "chatter", CHATTERERS[i % 3], chatter[i % len(chatter)]
+        elif slot < 19:
+            kind, sender, words = "command", head, f"进度 A{1 + i // 40:04d}"
+        else:
+            kind, sender, words = "command", CHATTERERS[0], f"认领 A{1 + i // 40:04d}"
+        message_id = f"{run_id}-{i}"
+        planned.append(Planned(message_id, kind, message_body(
+            message_id, chat=chat, sender=sender, text=words, mentions_bot=kind == "command")))
+    return planned
+
+
+@dataclass
+class Sent:
+    started: dict[str, float] = field(default_factory=dict)
+    ack_ms: list[float] = field(default_factory=list)
+    accepted: set[str] = field(default_factory=set)
+    statuses: Counter[int] = field(default_factory=Counter)
+    max_lag_ms: float = 0.0
+
+
+async def _send(client: httpx.AsyncClient, item: Planned, sent: Sent) -> None:
+    started = time.perf_counter()
+    sent.started[item.message_id] = started
+    try:
+        response = await client.post(INBOUND_PATH, content=item.body,
+                                     headers=signed_headers(item.body))
+    except httpx.HTTPError:
+        sent.statuses[0] += 1
+        return
+    sent.ack_ms.append((time.perf_counter() - started) * 1000)
+    sent.statuses[response.status_code] += 1
+    if response.status_code == 200 and not response.json()["duplicate"]:
+        sent.accepted.add(item.message_id)
+
+
+async def drive(base_url: str, items: list[Planned], *, rate: float) -> Sent:
+    """Fixed-rate schedule: message i leaves at t0 + i/rate, whatever the answers do."""
+    sent = Sent()
+    limits = httpx.Limits(max_connections=500, max_keepalive_connections=200)
+    async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
+        tasks = []
+        t0 = time.perf_counter()
+        for i, item in enumerate(items):
+            delay = t0 + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            else:
+                sent.max_lag_ms = max(sent.max_lag_ms, -delay * 1000)
+            tasks.append(asyncio.create_task(_send(client, item, sent)))
+        await asyncio.gather(*tasks)
+    return sent
+
+
+def _pending(url: str) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            inbound = connection.scalar(select(func.count()).select_from(InboundRow)
+                                        .where(InboundRow.status == "pending"))
+            outbox = connection.scalar(select(func.count()).select_from(OutboxRow)
+                                       .where(OutboxRow.status == "pending"))
+        return int(inbound or 0) + int(outbox or 0)
+    finally:
+        engine.dispose()
+
+
+async def drain(url: str, receiver: Receiver) -> float:
+    """Wait until nothing is pending (bounded); returns how long that took."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < DRAIN_SECONDS:
+        if await asyncio.to_thread(_pending, url) == 0:
+            break
+        await asyncio.sleep(0.2)
+    return time.perf_counter() - started
+
+
+def _percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))], 1)
+
+
+def verify(url: str, sent: Sent, receiver: Receiver) -> dict[str, Any]:
+    """Count from the database: one decision per accepted message, nothing lost or doubled."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            inbound = connection.execute(select(
+                InboundRow.message_id, InboundRow.status, InboundRow.decision,
+                InboundRow.tickets)).all()
+            tickets = connection.execute(select(TicketRow.tag)).scalars().all()
+            outbox = connection.execute(select(
+                OutboxRow.chat_id, OutboxRow.ticket, OutboxRow.event, OutboxRow.text,
+                OutboxRow.status)).all()
+    finally:
+        engine.dispose()
+    stored = {row.message_id for row in inbound}
+    decided = [row for row in inbound if row.status == "done" and row.decision]
+    delivered = Counter((a.body["chat_id"], a.body["ticket"], a.body["event"], a.body["text"])
+                        for a in receiver.arrivals)
+    queued = Counter((r.chat_id, r.ticket, r.event, r.text) for r in outbox)
+    return {
+        "accepted": len(sent.accepted),
+        "stored": len(stored),
+        "decided": len(decided),
+        "inbound_status": dict(Counter(row.status for row in inbound)),
+        "lost": len(sent.accepted - {row.message_id for row in decided}),
+        "tickets": len(tickets), "duplicate_ticket_tags": len(tickets) - len(set(tickets)),
+        "outbox": len(outbox), "outbox_status": dict(Counter(r.status for r in outbox)),
+        "delivered": len(receiver.arrivals),
+        "delivered_not_once": sum(1 for key, n in delivered.items() if n != queued.get(key)),
+        "e2e_ms": _end_to_end(inbound, sent, receiver),
+    }
+
+
+def _end_to_end(inbound: Any, sent: Sent, receiver: Receiver) -> list[float]:
+    """Send of a report → first outgoing message with an @-mention about its ticket."""
+    first: dict[str, float] = {}
+    for arrival in receiver.arrivals:
+        tag = arrival.body.get("ticket")
+        if tag and arrival.body.get("mentions") and tag not in first:
+            first[tag] = arrival.at
+    times = []
+    for row in inbound:
+        arrivals = [first[tag] for tag in row.tickets or () if tag in first]
+        if arrivals and row.message_id in sent.started:
+            times.append((min(arrivals) - sent.started[row.message_id]) * 1000)
+    return times
+
+
+@contextmanager
+def database(backend: str, directory: Path) -> Iterator[str]:
+    """A fresh database: a file for SQLite, a dedicated schema for PostgreSQL."""
+    if backend == "sqlite":
+        yield f"sqlite:///{directory}/gridbot.db"
+        return
+    base = os.environ.get("GRIDBOT_BENCH_DATABASE_URL") or os.environ.get(
+        "GRIDBOT_TEST_DATABASE_URL", "")
+    if not base:
+        raise SystemExit("set GRIDBOT_BENCH_DATABASE_URL (or GRIDBOT_TEST_DATABASE_URL)")
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+async def run_backend(backend: str, *, rate: float, seconds: float) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="gridbot-load-") as tmp, \
+            database(backend, Path(tmp)) as url:
+        receiver = Receiver()
+        serving = asyncio.create_task(receiver.server().serve())
+        service = Service(write_config(Path(tmp), database_url=url, callback_url=receiver.url),
+                          log_path=Path(tmp) / "serve.log")
+        await asyncio.to_thread(service.start)
+        try:
+            items = plan(int(rate * seconds), run_id=uuid.uuid4().hex[:8])
+            started = time.perf_counter()
+            sent = await drive(service.url, items, rate=rate)
+            sending_s = time.perf_counter() - started
+            drain_s = await drain(url, receiver)
+            counts = await asyncio.to_thread(verify, url, sent, receiver)
+        finally:
+            await asyncio.to_thread(service.stop)
+            assert receiver._server is not None
+            receiver._server.should_exit = True
+            await serving
+    e2e = counts.pop("e2e_ms")
+    return {"backend": backend, "rate": rate, "seconds": seconds, "sent": len(items),
+            "sending_s": round(sending_s, 1), "scheduler_max_lag_ms": round(sent.max_lag_ms, 1),
+            "http_status": dict(sent.statuses),
+            "ack_p50_ms": _percentile(sent.ack_ms, 0.5), "ack_p99_ms": _percentile(sent.ack_ms, 0.99),
+            "e2e_reports": len(e2e), "e2e_p50_ms": _percentile(e2e, 0.5),
+            "e2e_p99_ms": _percentile(e2e, 0.99), "drain_after_send_s": round(drain_s, 1),
+            **counts}
+
+
+def run(*, rate: float = 200, seconds: float = 60,
+        backends: tuple[str, ...] = ("postgresql", "sqlite")) -> list[dict[str, Any]]:
+    return [asyncio.run(run_backend(b, rate=rate, seconds=seconds)) for b in backends]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    args = parser.parse_args(argv)
+    backends = ("postgresql", "sqlite") if args.backend == "both" else (args.backend,)
+    results = run(rate=args.rate, seconds=args.seconds, backends=backends)
+    sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
