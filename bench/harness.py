@@ -57,8 +57,7 @@ def write_config(directory: Path, *, database_url: str, callback_url: str,
     data["generic"] = {SOURCE: {"secret_env": "GRIDBOT_GENERIC_SECRET",
                                 "callback_url": callback_url}}
     data["outbound"] = {"default_channel": "console",
-                        "chats": {chat: f"generic:{SOURCE}"
-                                  for chat in _chat_ids(data["organisation"])}}
+                        "chats": dict.fromkeys(_chat_ids(data["organisation"]), f"generic:{SOURCE}")}
     path = directory / "config.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path

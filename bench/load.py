@@ -27,8 +27,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, func, select, text
 
-from bench.harness import INBOUND_PATH, ROOT, Receiver, Service, message_body, signed_headers
-from bench.harness import write_config
+from bench.harness import INBOUND_PATH, ROOT, Receiver, Service, message_body, signed_headers, write_config
 from models.tables import InboundRow, OutboxRow, TicketRow
 
 TARGETS = {"ack_p99_ms": 50.0, "e2e_p99_ms": 1000.0, "lost": 0}

@@ -7,6 +7,7 @@ due again when the lease runs out.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from prometheus_client import Counter
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
 from bot.channels.base import Sender, SendError
@@ -23,6 +24,9 @@ from models.tables import OutboxRow
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
+# One send may take this long before it counts as a failed attempt; well under LEASE, so no
+# other worker takes the row over while this one still waits for an answer.
+SEND_TIMEOUT = timedelta(seconds=15)
 MAX_BACKOFF = timedelta(minutes=10)
 OUTBOX_SENT = Counter("gridbot_outbox_sent_total", "Outbox messages delivered", ["channel"])
 OUTBOX_FAILED = Counter("gridbot_outbox_failures_total", "Failed delivery attempts",
@@ -47,25 +51,50 @@ class OutboxWorker:
         self._max_attempts = max_attempts
 
     async def deliver_due(self, *, batch: int = 50) -> int:
-        """Send every due message once; returns how many were delivered."""
-        delivered = 0
-        for lease in self._lease_due(batch):
-            sender = self._senders.get(lease.channel.split(":")[0])
-            try:
-                if sender is None:
-                    raise SendError(retryable=False, reason=f"no sender for {lease.channel}")
-                await sender.send(lease.message, target=lease.chat_id)
-            except SendError as err:
-                self._record_failure(lease, err)
-                continue
-            except Exception as err:  # a sender bug must not kill the worker
-                log.exception("sender %s crashed", lease.channel)
-                self._record_failure(lease, SendError(retryable=True, reason=repr(err)))
-                continue
-            self._mark_sent(lease.id)
-            OUTBOX_SENT.labels(lease.channel).inc()
-            delivered += 1
-        return delivered
+        """Send every due message once; returns how many were delivered.
+
+        Chats are served side by side, each chat's messages in order; every send is bounded
+        by ``SEND_TIMEOUT``, so a hanging endpoint holds one batch for that long at most.
+        The database work runs in threads so the event loop keeps acknowledging messages.
+        """
+        leases = await asyncio.to_thread(self._lease_due, batch)
+        by_chat: dict[str, list[Lease]] = {}
+        for lease in leases:
+            by_chat.setdefault(lease.chat_id, []).append(lease)
+        results = await asyncio.gather(*(self._send_in_order(chat) for chat in by_chat.values()))
+        sent = [row_id for chat in results for row_id in chat]
+        if sent:
+            await asyncio.to_thread(self._mark_sent, sent)
+        return len(sent)
+
+    async def _send_in_order(self, leases: list[Lease]) -> list[int]:
+        sent = []
+        for lease in leases:
+            if await self._send(lease):
+                sent.append(lease.id)
+        return sent
+
+    async def _send(self, lease: Lease) -> bool:
+        sender = self._senders.get(lease.channel.split(":")[0])
+        try:
+            if sender is None:
+                raise SendError(retryable=False, reason=f"no sender for {lease.channel}")
+            await asyncio.wait_for(sender.send(lease.message, target=lease.chat_id),
+                                   timeout=SEND_TIMEOUT.total_seconds())
+        except SendError as err:
+            await asyncio.to_thread(self._record_failure, lease, err)
+            return False
+        except TimeoutError:
+            await asyncio.to_thread(self._record_failure, lease, SendError(
+                retryable=True, reason=f"no answer within {SEND_TIMEOUT.total_seconds():.0f} s"))
+            return False
+        except Exception as err:  # a sender bug must not kill the worker
+            log.exception("sender %s crashed", lease.channel)
+            await asyncio.to_thread(self._record_failure, lease,
+                                    SendError(retryable=True, reason=repr(err)))
+            return False
+        OUTBOX_SENT.labels(lease.channel).inc()
+        return True
 
     def _lease_due(self, batch: int) -> list[Lease]:
         now = self._now()
@@ -83,12 +112,11 @@ class OutboxWorker:
             session.commit()
         return leases
 
-    def _mark_sent(self, row_id: int) -> None:
+    def _mark_sent(self, row_ids: list[int]) -> None:
         with self._factory() as session:
-            row = session.get(OutboxRow, row_id)
-            if row is not None:
-                row.status, row.sent_at, row.last_error = "sent", self._now(), None
-                session.commit()
+            session.execute(update(OutboxRow).where(OutboxRow.id.in_(row_ids))
+                            .values(status="sent", sent_at=self._now(), last_error=None))
+            session.commit()
 
     def _record_failure(self, lease: Lease, err: SendError) -> None:
         final = not err.retryable or lease.attempts >= self._max_attempts

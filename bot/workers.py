@@ -19,6 +19,7 @@ from dispatcher.sweep import sweep_due
 log = logging.getLogger(__name__)
 TIMERS_FIRED = Counter("gridbot_timers_fired_total", "Reminders, escalations and auto-closes")
 POLL_SECONDS = 1.0
+INBOX_CHUNK = 20
 
 
 class Workers:
@@ -65,9 +66,14 @@ class Workers:
         return fired
 
     async def _drain_inbox(self) -> None:
-        processed = await asyncio.to_thread(self.services.inbox.process_pending, limit=500)
-        if processed:
-            self.outbox_wake.set()
+        # Small chunks, waking the outbox after each: a reply leaves while the backlog drains.
+        while True:
+            processed = await asyncio.to_thread(self.services.inbox.process_pending,
+                                                limit=INBOX_CHUNK)
+            if processed:
+                self.outbox_wake.set()
+            if processed < INBOX_CHUNK:
+                return
 
     async def _deliver(self) -> None:
         await self.services.outbox.deliver_due()

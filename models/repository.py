@@ -62,10 +62,12 @@ class SqlTickets:
         row = self._session.scalar(select(TicketRow).where(TicketRow.tag == tag.upper()))
         return ticket_from_row(row) if row else None
 
-    def open_in_chat(self, chat_id: str) -> Sequence[Ticket]:
-        rows = self._session.scalars(
-            select(TicketRow).where(TicketRow.chat_id == chat_id, TicketRow.status.in_(_OPEN))
-            .order_by(TicketRow.id))
+    def open_in_chat(self, chat_id: str, *, item_code: str | None = None) -> Sequence[Ticket]:
+        query = select(TicketRow).where(TicketRow.chat_id == chat_id,
+                                        TicketRow.status.in_(_OPEN))
+        if item_code is not None:  # the duplicate check: load one item's tickets, not the chat's
+            query = query.where(TicketRow.item_code == item_code)
+        rows = self._session.scalars(query.order_by(TicketRow.id))
         return [ticket_from_row(r) for r in rows]
 
     def by_source_message(self, message_id: str) -> Ticket | None:
