@@ -132,7 +132,7 @@ def signed_headers(body: bytes, *, secret: str = SECRET) -> dict[str, str]:
 
 @dataclass
 class Arrival:
-    at: float  # time.perf_counter() in the receiving process
+    at: float  # time.monotonic(): one system-wide clock, comparable across processes
     body: dict[str, Any]
 
 
@@ -145,6 +145,7 @@ class Receiver:
     """
 
     mode: str = "ok"
+    record_to: Path | None = None  # also append each arrival there, as a JSON line
     arrivals: list[Arrival] = field(default_factory=list)
     attempts: int = 0
     port: int = field(default_factory=free_port)
@@ -169,7 +170,12 @@ class Receiver:
             await asyncio.sleep(3600)
         status = 500 if self.mode == "fail" else 200
         if status == 200:
-            self.arrivals.append(Arrival(time.perf_counter(), json.loads(b"".join(chunks))))
+            arrival = Arrival(time.monotonic(), json.loads(b"".join(chunks)))
+            self.arrivals.append(arrival)
+            if self.record_to is not None:
+                with self.record_to.open("a", encoding="utf-8") as out:
+                    out.write(json.dumps({"at": arrival.at, "body": arrival.body},
+                                         ensure_ascii=False) + "\n")
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json")]})
         await send({"type": "http.response.body", "body": b'{"ok": true}'})
@@ -197,3 +203,41 @@ class Receiver:
             self._server.force_exit = True  # hanging requests must not hold the test
         if self._thread is not None:
             self._thread.join(timeout=10)
+
+
+class ReceiverProcess:
+    """A ``Receiver`` in a process of its own, so the load generator does not slow it down."""
+
+    def __init__(self, record_to: Path) -> None:
+        self.port = free_port()
+        self.record_to = record_to
+        self.url = f"http://127.0.0.1:{self.port}/outbound"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> ReceiverProcess:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.harness", str(self.port), str(self.record_to)],
+            cwd=ROOT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("receiver process did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+    def arrivals(self) -> list[Arrival]:
+        if not self.record_to.exists():
+            return []
+        lines = self.record_to.read_text(encoding="utf-8").splitlines()
+        return [Arrival(entry["at"], entry["body"]) for entry in map(json.loads, lines)]
+
+
+if __name__ == "__main__":  # python -m bench.harness <port> <record_to>: a receiver process
+    Receiver(port=int(sys.argv[1]), record_to=Path(sys.argv[2])).server().run()

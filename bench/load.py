@@ -27,7 +27,16 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, func, select, text
 
-from bench.harness import INBOUND_PATH, ROOT, Receiver, Service, message_body, signed_headers, write_config
+from bench.harness import (
+    INBOUND_PATH,
+    ROOT,
+    Arrival,
+    ReceiverProcess,
+    Service,
+    message_body,
+    signed_headers,
+    write_config,
+)
 from models.tables import InboundRow, OutboxRow, TicketRow
 
 TARGETS = {"ack_p99_ms": 50.0, "e2e_p99_ms": 1000.0, "lost": 0}
@@ -81,7 +90,7 @@ class Sent:
 
 
 async def _send(client: httpx.AsyncClient, item: Planned, sent: Sent) -> None:
-    started = time.perf_counter()
+    started = time.monotonic()
     sent.started[item.message_id] = started
     try:
         response = await client.post(INBOUND_PATH, content=item.body,
@@ -89,7 +98,7 @@ async def _send(client: httpx.AsyncClient, item: Planned, sent: Sent) -> None:
     except httpx.HTTPError:
         sent.statuses[0] += 1
         return
-    sent.ack_ms.append((time.perf_counter() - started) * 1000)
+    sent.ack_ms.append((time.monotonic() - started) * 1000)
     sent.statuses[response.status_code] += 1
     if response.status_code == 200 and not response.json()["duplicate"]:
         sent.accepted.add(item.message_id)
@@ -101,9 +110,9 @@ async def drive(base_url: str, items: list[Planned], *, rate: float) -> Sent:
     limits = httpx.Limits(max_connections=500, max_keepalive_connections=200)
     async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
         tasks = []
-        t0 = time.perf_counter()
+        t0 = time.monotonic()
         for i, item in enumerate(items):
-            delay = t0 + i / rate - time.perf_counter()
+            delay = t0 + i / rate - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
             else:
@@ -126,14 +135,14 @@ def _pending(url: str) -> int:
         engine.dispose()
 
 
-async def drain(url: str, receiver: Receiver) -> float:
+async def drain(url: str) -> float:
     """Wait until nothing is pending (bounded); returns how long that took."""
-    started = time.perf_counter()
-    while time.perf_counter() - started < DRAIN_SECONDS:
+    started = time.monotonic()
+    while time.monotonic() - started < DRAIN_SECONDS:
         if await asyncio.to_thread(_pending, url) == 0:
             break
         await asyncio.sleep(0.2)
-    return time.perf_counter() - started
+    return time.monotonic() - started
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -143,7 +152,7 @@ def _percentile(values: list[float], share: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))], 1)
 
 
-def verify(url: str, sent: Sent, receiver: Receiver) -> dict[str, Any]:
+def verify(url: str, sent: Sent, arrivals: list[Arrival]) -> dict[str, Any]:
     """Count from the database: one decision per accepted message, nothing lost or doubled."""
     engine = create_engine(url)
     try:
@@ -160,7 +169,7 @@ def verify(url: str, sent: Sent, receiver: Receiver) -> dict[str, Any]:
     stored = {row.message_id for row in inbound}
     decided = [row for row in inbound if row.status == "done" and row.decision]
     delivered = Counter((a.body["chat_id"], a.body["ticket"], a.body["event"], a.body["text"])
-                        for a in receiver.arrivals)
+                        for a in arrivals)
     queued = Counter((r.chat_id, r.ticket, r.event, r.text) for r in outbox)
     return {
         "accepted": len(sent.accepted),
@@ -170,16 +179,16 @@ def verify(url: str, sent: Sent, receiver: Receiver) -> dict[str, Any]:
         "lost": len(sent.accepted - {row.message_id for row in decided}),
         "tickets": len(tickets), "duplicate_ticket_tags": len(tickets) - len(set(tickets)),
         "outbox": len(outbox), "outbox_status": dict(Counter(r.status for r in outbox)),
-        "delivered": len(receiver.arrivals),
+        "delivered": len(arrivals),
         "delivered_not_once": sum(1 for key, n in delivered.items() if n != queued.get(key)),
-        "e2e_ms": _end_to_end(inbound, sent, receiver),
+        "e2e_ms": _end_to_end(inbound, sent, arrivals),
     }
 
 
-def _end_to_end(inbound: Any, sent: Sent, receiver: Receiver) -> list[float]:
+def _end_to_end(inbound: Any, sent: Sent, arrivals: list[Arrival]) -> list[float]:
     """Send of a report → first outgoing message with an @-mention about its ticket."""
     first: dict[str, float] = {}
-    for arrival in receiver.arrivals:
+    for arrival in arrivals:
         tag = arrival.body.get("ticket")
         if tag and arrival.body.get("mentions") and tag not in first:
             first[tag] = arrival.at
@@ -216,23 +225,20 @@ def database(backend: str, directory: Path) -> Iterator[str]:
 async def run_backend(backend: str, *, rate: float, seconds: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="gridbot-load-") as tmp, \
             database(backend, Path(tmp)) as url:
-        receiver = Receiver()
-        serving = asyncio.create_task(receiver.server().serve())
+        receiver = ReceiverProcess(Path(tmp) / "arrivals.jsonl").start()
         service = Service(write_config(Path(tmp), database_url=url, callback_url=receiver.url),
                           log_path=Path(tmp) / "serve.log")
-        await asyncio.to_thread(service.start)
         try:
+            await asyncio.to_thread(service.start)
             items = plan(int(rate * seconds), run_id=uuid.uuid4().hex[:8])
-            started = time.perf_counter()
+            started = time.monotonic()
             sent = await drive(service.url, items, rate=rate)
-            sending_s = time.perf_counter() - started
-            drain_s = await drain(url, receiver)
-            counts = await asyncio.to_thread(verify, url, sent, receiver)
+            sending_s = time.monotonic() - started
+            drain_s = await drain(url)
         finally:
             await asyncio.to_thread(service.stop)
-            assert receiver._server is not None
-            receiver._server.should_exit = True
-            await serving
+            receiver.stop()
+        counts = await asyncio.to_thread(verify, url, sent, receiver.arrivals())
     e2e = counts.pop("e2e_ms")
     return {"backend": backend, "rate": rate, "seconds": seconds, "sent": len(items),
             "sending_s": round(sending_s, 1), "scheduler_max_lag_ms": round(sent.max_lag_ms, 1),

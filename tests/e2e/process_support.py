@@ -84,6 +84,13 @@ def settled(engine: Engine) -> bool:
     return all(r.status == "done" for r in inbound) and all(r.status == "sent" for r in outbox)
 
 
+def timers_done(engine: Engine, tags: list[str]) -> bool:
+    """Every seeded ticket reached its last escalation level."""
+    events = rows(engine, TicketEventRow.ticket_tag, TicketEventRow.kind, TicketEventRow.detail)
+    top = {e.ticket_tag for e in events if e.kind == "escalation" and e.detail.get("level") == 3}
+    return set(tags) <= top
+
+
 def assert_exactly_once(engine: Engine, acknowledged: Iterable[str]) -> None:
     """Every acknowledged message: one row, one decision; no ticket or outbox row twice."""
     inbound = {r.message_id: r for r in rows(engine, InboundRow.message_id, InboundRow.status,

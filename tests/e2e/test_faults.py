@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, make_url
 
 from bench.harness import Receiver, Service
-from models.tables import InboundRow, OutboxRow, TicketEventRow
+from models.tables import InboundRow, OutboxRow
 from tests.conftest import PG_URL
 from tests.e2e.process_support import (
     assert_exactly_once,
@@ -24,6 +24,7 @@ from tests.e2e.process_support import (
     rows,
     seed_overdue_tickets,
     settled,
+    timers_done,
 )
 from tests.live import wait_for
 
@@ -46,11 +47,6 @@ def _burst(base: str, items: list[tuple[str, bytes]], acked: list[str]) -> None:
             if response.status_code == 200:
                 acked.append(message_id)
 
-
-def _timers_done(engine: Engine, tags: list[str]) -> bool:
-    events = rows(engine, TicketEventRow.ticket_tag, TicketEventRow.kind, TicketEventRow.detail)
-    top = {e.ticket_tag for e in events if e.kind == "escalation" and e.detail.get("level") == 3}
-    return set(tags) <= top
 
 
 def test_sigkill_mid_burst_loses_and_doubles_nothing(
@@ -77,7 +73,7 @@ def test_sigkill_mid_burst_loses_and_doubles_nothing(
         for message_id, body in redelivered:
             assert post(client, body).status_code == 200
             acked.append(message_id)
-        wait_for(lambda: settled(engine) and _timers_done(engine, tags), timeout=120)
+        wait_for(lambda: settled(engine) and timers_done(engine, tags), timeout=120)
 
     assert_exactly_once(engine, acked)
     assert_timers_fired_once(engine, tags)
