@@ -200,6 +200,13 @@ def _end_to_end(inbound: Any, sent: Sent, arrivals: list[Arrival]) -> list[float
     return times
 
 
+def _cpu_seconds(service: Service) -> float:
+    """User + system CPU the service process used so far (Linux /proc)."""
+    assert service.process is not None
+    fields = Path(f"/proc/{service.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def database(backend: str, directory: Path) -> Iterator[str]:
     """A fresh database: a file for SQLite, a dedicated schema for PostgreSQL."""
@@ -230,11 +237,13 @@ async def run_backend(backend: str, *, rate: float, seconds: float) -> dict[str,
                           log_path=Path(tmp) / "serve.log")
         try:
             await asyncio.to_thread(service.start)
+            cpu_at_start = _cpu_seconds(service)
             items = plan(int(rate * seconds), run_id=uuid.uuid4().hex[:8])
             started = time.monotonic()
             sent = await drive(service.url, items, rate=rate)
             sending_s = time.monotonic() - started
             drain_s = await drain(url)
+            cpu_s = _cpu_seconds(service) - cpu_at_start
         finally:
             await asyncio.to_thread(service.stop)
             receiver.stop()
@@ -246,6 +255,8 @@ async def run_backend(backend: str, *, rate: float, seconds: float) -> dict[str,
             "ack_p50_ms": _percentile(sent.ack_ms, 0.5), "ack_p99_ms": _percentile(sent.ack_ms, 0.99),
             "e2e_reports": len(e2e), "e2e_p50_ms": _percentile(e2e, 0.5),
             "e2e_p99_ms": _percentile(e2e, 0.99), "drain_after_send_s": round(drain_s, 1),
+            "service_cpu_s": round(cpu_s, 1),
+            "service_cpu_ms_per_message": round(cpu_s * 1000 / len(items), 2),
             **counts}
 
 
