@@ -125,13 +125,16 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     return int(lines[0].split()[1]), body
 
 
-async def drive(base_url: str, items: list[Planned], *, rate: float) -> Sent:
-    """Fixed-rate schedule: message i is due at t0 + i/rate, whatever the answers do."""
+async def drive(base_urls: list[str], items: list[Planned], *, rate: float) -> Sent:
+    """Fixed-rate schedule: message i is due at t0 + i/rate, whatever the answers do.
+    With several instances the connections are spread over them evenly."""
     sent = Sent()
-    host, port = base_url.removeprefix("http://").split(":")
+    addresses = [url.removeprefix("http://").split(":") for url in base_urls]
     queue: asyncio.Queue[tuple[float, Planned] | None] = asyncio.Queue()
-    workers = [asyncio.create_task(_connection(host, int(port), queue, sent))
-               for _ in range(CONNECTIONS)]
+    workers = [asyncio.create_task(_connection(addresses[i % len(addresses)][0],
+                                               int(addresses[i % len(addresses)][1]),
+                                               queue, sent))
+               for i in range(CONNECTIONS)]
     t0 = time.monotonic()
     for i, item in enumerate(items):
         due = t0 + i / rate
@@ -257,27 +260,33 @@ def database(backend: str, directory: Path) -> Iterator[str]:
         admin.dispose()
 
 
-async def run_backend(backend: str, *, rate: float, seconds: float) -> dict[str, Any]:
+async def run_backend(backend: str, *, rate: float, seconds: float,
+                      instances: int = 1) -> dict[str, Any]:
+    if instances > 1 and backend != "postgresql":
+        raise SystemExit("several instances need PostgreSQL")
     with tempfile.TemporaryDirectory(prefix="gridbot-load-") as tmp, \
             database(backend, Path(tmp)) as url:
         receiver = ReceiverProcess(Path(tmp) / "arrivals.jsonl").start()
-        service = Service(write_config(Path(tmp), database_url=url, callback_url=receiver.url),
-                          log_path=Path(tmp) / "serve.log")
+        config = write_config(Path(tmp), database_url=url, callback_url=receiver.url)
+        services = [Service(config, log_path=Path(tmp) / f"serve-{n}.log")
+                    for n in range(instances)]
         try:
-            await asyncio.to_thread(service.start)
-            cpu_at_start = _cpu_seconds(service)
+            for service in services:
+                await asyncio.to_thread(service.start)
+            cpu_at_start = sum(_cpu_seconds(service) for service in services)
             items = plan(int(rate * seconds), run_id=uuid.uuid4().hex[:8])
             started = time.monotonic()
-            sent = await drive(service.url, items, rate=rate)
+            sent = await drive([service.url for service in services], items, rate=rate)
             sending_s = time.monotonic() - started
             drain_s = await drain(url)
-            cpu_s = _cpu_seconds(service) - cpu_at_start
+            cpu_s = sum(_cpu_seconds(service) for service in services) - cpu_at_start
         finally:
-            await asyncio.to_thread(service.stop)
+            for service in services:
+                await asyncio.to_thread(service.stop)
             receiver.stop()
         counts = await asyncio.to_thread(verify, url, sent, receiver.arrivals())
     e2e = counts.pop("e2e_ms")
-    return {"backend": backend, "rate": rate, "seconds": seconds, "sent": len(items),
+    return {"backend": backend, "instances": instances, "rate": rate, "seconds": seconds, "sent": len(items),
             "sending_s": round(sending_s, 1), "scheduler_max_lag_ms": round(sent.max_lag_ms, 1),
             "http_status": dict(sent.statuses),
             "ack_p50_ms": _percentile(sent.ack_ms, 0.5), "ack_p99_ms": _percentile(sent.ack_ms, 0.99),
@@ -288,9 +297,10 @@ async def run_backend(backend: str, *, rate: float, seconds: float) -> dict[str,
             **counts}
 
 
-def run(*, rate: float = 200, seconds: float = 60,
-        backends: tuple[str, ...] = ("postgresql", "sqlite")) -> list[dict[str, Any]]:
-    return [asyncio.run(run_backend(b, rate=rate, seconds=seconds)) for b in backends]
+def run(*, rate: float = 200, seconds: float = 60, backends: tuple[str, ...] = ("postgresql", "sqlite"),
+        instances: int = 1) -> list[dict[str, Any]]:
+    return [asyncio.run(run_backend(b, rate=rate, seconds=seconds, instances=instances))
+            for b in backends]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -298,9 +308,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--instances", type=int, default=1,
+                        help="gridbot serve processes on one PostgreSQL database")
     args = parser.parse_args(argv)
     backends = ("postgresql", "sqlite") if args.backend == "both" else (args.backend,)
-    results = run(rate=args.rate, seconds=args.seconds, backends=backends)
+    results = run(rate=args.rate, seconds=args.seconds, backends=backends,
+                  instances=args.instances)
     sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
 
 
