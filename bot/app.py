@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from bot import logredact
 from bot.channels import console, generic
@@ -26,6 +28,8 @@ from bot.services import build_services
 from bot.settings import Settings
 from bot.workers import Workers
 from dispatcher.clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None,
@@ -64,11 +68,20 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
     app.include_router(generic.router)
     app.include_router(console.router)
     app.include_router(wecom_routes.router)
+    app.add_exception_handler(DBAPIError, database_unavailable)
     app.add_api_route("/healthz", healthz, methods=["GET"], responses=error_responses(503))
     mount_dashboard(app, settings)
     app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
     document_errors(app)
     return app
+
+
+async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The database is out of reach: refuse with 503 so the sender retries; nothing was
+    acknowledged, and the one-transaction rule means nothing was half-stored."""
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return JSONResponse({"detail": "数据库暂时不可用，消息未保存，请稍后重试"}, status_code=503,
+                        headers={"Retry-After": "5"})
 
 
 async def healthz(request: Request) -> JSONResponse:

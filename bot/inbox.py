@@ -75,9 +75,12 @@ class Inbox:
         return count
 
     def _has_pending(self) -> bool:
+        # SKIP LOCKED: a message another instance is processing right now is not ours to
+        # wait for; counting it would make this loop spin until that instance commits.
         with self._factory() as session:
             return session.scalar(select(InboundRow.id).where(
-                InboundRow.status == "pending").limit(1)) is not None
+                InboundRow.status == "pending").limit(1)
+                .with_for_update(skip_locked=True)) is not None
 
     def _mark_failed(self, row_id: int) -> None:
         # A message that crashes the desk must not block the queue; it stays visible as failed.

@@ -9,10 +9,15 @@ chat in the batch wait with it. A sender that can coalesce (the WeCom group robo
 a minute) gets the due messages of one chat joined into fewer payloads; the source rows of a
 payload are marked sent together. A ``Deferred`` (the channel's own budget is used up) only
 reschedules: it costs no attempt and counts no failure, so a burst is never given up.
+
+Chats are served side by side (each in order) and every send is bounded by ``SEND_TIMEOUT``,
+so one hanging endpoint cannot hold up the others; the database work runs in threads so the
+event loop keeps acknowledging inbound messages meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from prometheus_client import Counter
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
 from bot.channels.base import Coalescing, Deferred, Sender, SendError
@@ -29,6 +34,9 @@ from models.tables import OutboxRow
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
+# One send may take this long before it counts as a failed attempt; well under LEASE, so no
+# other worker takes the row over while this one still waits for an answer.
+SEND_TIMEOUT = timedelta(seconds=15)
 MAX_BACKOFF = timedelta(minutes=10)
 OUTBOX_SENT = Counter("gridbot_outbox_sent_total", "Outbox messages delivered", ["channel"])
 OUTBOX_FAILED = Counter("gridbot_outbox_failures_total", "Failed delivery attempts",
@@ -67,17 +75,24 @@ class OutboxWorker:
 
     async def deliver_due(self, *, batch: int = 50) -> int:
         """Send every due message once; returns how many rows were delivered."""
+        leases = await asyncio.to_thread(self._lease_due, batch)
+        chats: dict[tuple[str, str], list[Unit]] = {}
+        for unit in self._units(leases):
+            chats.setdefault((unit.channel, unit.chat_id), []).append(unit)
+        results = await asyncio.gather(*(self._send_chat(units) for units in chats.values()))
+        return sum(results)
+
+    async def _send_chat(self, units: Sequence[Unit]) -> int:
+        """One chat's units in order; once one cannot go now, the rest wait with it."""
         delivered = 0
-        waiting: dict[tuple[str, str], datetime] = {}  # chats whose earlier message must go first
-        for unit in self._units(self._lease_due(batch)):
-            chat = (unit.channel, unit.chat_id)
-            if chat in waiting:
-                self._postpone(unit.leases, waiting[chat])
-                continue
+        for index, unit in enumerate(units):
             sent, retry_at = await self._send(unit)
             delivered += sent
             if retry_at is not None:
-                waiting[chat] = retry_at
+                later = [lease for rest in units[index + 1:] for lease in rest.leases]
+                if later:
+                    await asyncio.to_thread(self._postpone, later, retry_at)
+                break
         return delivered
 
     async def _send(self, unit: Unit) -> tuple[int, datetime | None]:
@@ -86,17 +101,23 @@ class OutboxWorker:
         try:
             if sender is None:
                 raise SendError(retryable=False, reason=f"no sender for {unit.channel}")
-            await sender.send(unit.message, target=unit.chat_id)
+            await asyncio.wait_for(sender.send(unit.message, target=unit.chat_id),
+                                   timeout=SEND_TIMEOUT.total_seconds())
         except Deferred as wait:
             OUTBOX_DEFERRED.labels(unit.channel).inc()
-            self._postpone(unit.leases, wait.retry_at)
+            await asyncio.to_thread(self._postpone, unit.leases, wait.retry_at)
             return 0, wait.retry_at
         except SendError as err:
-            return 0, self._record_failure(unit, err)
+            return 0, await asyncio.to_thread(self._record_failure, unit, err)
+        except TimeoutError:
+            timeout = SendError(retryable=True,
+                                reason=f"no answer within {SEND_TIMEOUT.total_seconds():.0f} s")
+            return 0, await asyncio.to_thread(self._record_failure, unit, timeout)
         except Exception as err:  # a sender bug must not kill the worker
             log.exception("sender %s crashed", unit.channel)
-            return 0, self._record_failure(unit, SendError(retryable=True, reason=repr(err)))
-        self._mark_sent([lease.id for lease in unit.leases])
+            crash = SendError(retryable=True, reason=repr(err))
+            return 0, await asyncio.to_thread(self._record_failure, unit, crash)
+        await asyncio.to_thread(self._mark_sent, [lease.id for lease in unit.leases])
         OUTBOX_SENT.labels(unit.channel).inc(len(unit.leases))
         return len(unit.leases), None
 
@@ -134,8 +155,8 @@ class OutboxWorker:
     def _mark_sent(self, row_ids: Sequence[int]) -> None:
         """Every source row of one payload is marked sent in one transaction."""
         with self._factory() as session:
-            for row in session.scalars(select(OutboxRow).where(OutboxRow.id.in_(row_ids))):
-                row.status, row.sent_at, row.last_error = "sent", self._now(), None
+            session.execute(update(OutboxRow).where(OutboxRow.id.in_(row_ids))
+                            .values(status="sent", sent_at=self._now(), last_error=None))
             session.commit()
 
     def _postpone(self, leases: Sequence[Lease], until: datetime) -> None:

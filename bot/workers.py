@@ -24,6 +24,7 @@ DIGESTS_SENT = Counter("gridbot_digests_sent_total", "Daily digests and weekly s
 POLL_SECONDS = 1.0
 SWEEP_BATCH = 500  # tickets per transaction: row locks stay short, memory stays flat
 DIGEST_CHECK_SECONDS = 60
+INBOX_CHUNK = 20
 
 
 class Workers:
@@ -86,9 +87,14 @@ class Workers:
             self.outbox_wake.set()
 
     async def _drain_inbox(self) -> None:
-        processed = await asyncio.to_thread(self.services.inbox.process_pending, limit=500)
-        if processed:
-            self.outbox_wake.set()
+        # Small chunks, waking the outbox after each: a reply leaves while the backlog drains.
+        while True:
+            processed = await asyncio.to_thread(self.services.inbox.process_pending,
+                                                limit=INBOX_CHUNK)
+            if processed:
+                self.outbox_wake.set()
+            if processed < INBOX_CHUNK:
+                return
 
     async def _deliver(self) -> None:
         await self.services.outbox.deliver_due()

@@ -68,8 +68,8 @@ def find_original(*, uow: UnitOfWork, chat_id: str, item_code: str, text: str,
     places = extract_places(text)
     if not places:
         return None
-    for ticket in sorted(uow.tickets.open_in_chat(chat_id), key=lambda t: t.reported_at,
-                         reverse=True):
+    candidates = uow.tickets.open_in_chat(chat_id, item_code=item_code)
+    for ticket in sorted(candidates, key=lambda t: t.reported_at, reverse=True):
         if (ticket.item_code == item_code and now - ticket.reported_at <= DUPLICATE_WINDOW
                 and places_overlap(places, extract_places(ticket.source_text))):
             return ticket

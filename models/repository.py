@@ -101,11 +101,13 @@ class SqlTickets:
         row = self._session.scalar(select(TicketRow).where(TicketRow.tag == tag.upper()))
         return self._ticket(row) if row else None
 
-    def open_in_chat(self, chat_id: str) -> Sequence[Ticket]:
+    def open_in_chat(self, chat_id: str, *, item_code: str | None = None) -> Sequence[Ticket]:
         self._swept.write()
-        rows = self._session.scalars(
-            select(TicketRow).where(TicketRow.chat_id == chat_id, TicketRow.status.in_(_OPEN))
-            .order_by(TicketRow.id))
+        query = select(TicketRow).where(TicketRow.chat_id == chat_id,
+                                        TicketRow.status.in_(_OPEN))
+        if item_code is not None:  # the duplicate check: load one item's tickets, not the chat's
+            query = query.where(TicketRow.item_code == item_code)
+        rows = self._session.scalars(query.order_by(TicketRow.id))
         return [self._ticket(r) for r in rows]
 
     def by_source_message(self, message_id: str) -> Ticket | None:

@@ -38,10 +38,12 @@ class BridgeSender:
                            "event": message.event, "level": message.level,
                            "markdown": message.markdown}, ensure_ascii=False).encode()
         stamp = str(int(time.time()))
+        headers = {"Content-Type": "application/json", "X-Gridbot-Timestamp": stamp,
+                   "X-Gridbot-Signature": sign(secret, stamp, body)}
+        if "delivery_id" in message.extra:  # the same on every retry: the bridge can dedupe
+            headers["X-Gridbot-Delivery"] = message.extra["delivery_id"]
         try:
-            response = await self._http.post(config.callback_url, content=body, headers={
-                "Content-Type": "application/json", "X-Gridbot-Timestamp": stamp,
-                "X-Gridbot-Signature": sign(secret, stamp, body)})
+            response = await self._http.post(config.callback_url, content=body, headers=headers)
         except httpx.HTTPError as err:
             raise SendError(retryable=True, reason=f"bridge unreachable: {err!r}") from None
         if response.status_code >= 500 or response.status_code == 429:

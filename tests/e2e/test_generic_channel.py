@@ -86,6 +86,7 @@ def test_unknown_source_is_404(live: httpx.Client) -> None:
 
 def test_replies_reach_the_bridge_signed_and_once(settings: Settings, engine: Engine) -> None:
     received: list[dict[str, object]] = []
+    deliveries: list[str] = []  # X-Gridbot-Delivery of every attempt, failed ones included
     failures = {"left": 2}  # the bridge is down twice: the outbox must retry, not duplicate
     bridge = FastAPI()
 
@@ -94,6 +95,7 @@ def test_replies_reach_the_bridge_signed_and_once(settings: Settings, engine: En
         body = await request.body()
         assert verify(GENERIC_SECRET, request.headers["X-Gridbot-Timestamp"], body,
                       request.headers["X-Gridbot-Signature"])
+        deliveries.append(request.headers["X-Gridbot-Delivery"])
         if failures["left"]:
             failures["left"] -= 1
             raise HTTPException(503)
@@ -112,6 +114,7 @@ def test_replies_reach_the_bridge_signed_and_once(settings: Settings, engine: En
             wait_for(lambda: received, timeout=30)
             wait_for(lambda: _count(engine, OutboxRow) == 1)
     assert len(received) == 1
+    assert len(deliveries) == 3 and len(set(deliveries)) == 1  # one key for every retry
     assert received[0]["event"] == "dispatch"
     assert received[0]["mentions"] == ["zhifa-1"]
 

@@ -29,8 +29,9 @@ class InMemoryTickets:
     def get(self, tag: str) -> Ticket | None:
         return self.rows.get(tag)
 
-    def open_in_chat(self, chat_id: str) -> Sequence[Ticket]:
-        return [t for t in self.rows.values() if t.chat_id == chat_id and t.is_open]
+    def open_in_chat(self, chat_id: str, *, item_code: str | None = None) -> Sequence[Ticket]:
+        return [t for t in self.rows.values() if t.chat_id == chat_id and t.is_open
+                and (item_code is None or t.item_code == item_code)]
 
     def by_source_message(self, message_id: str) -> Ticket | None:
         return next((t for t in self.rows.values() if t.source_message_id == message_id), None)
