@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,6 +14,11 @@ from dispatcher.lists import Item
 
 TERM_FACTOR = 1.0
 BIGRAM_FACTOR = 0.12
+SETTING_FACTOR = 0.3  # a name used as the setting ("菜场门口…", "停车场里…") is context
+# What follows a name that is used as a place rather than as the problem: "菜场门口那家…",
+# "农贸市场里…", "公厕旁边…"; and names that are themselves a place by their ending (校门口).
+_SETTING_AFTER = re.compile(r"门口|门前|里|旁|边上|对面|附近|后面|后门|前面|外面|周边|隔壁|二楼|楼上|楼下|内")
+_SETTING_NAME = re.compile(r"(?:门口|周边|附近)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +38,15 @@ def rank(
     covered = [False] * len(body)
     for start, term in _term_hits(index, body):
         n = index.position[term.item.code]
-        fresh = not all(covered[start : start + len(term.text)])
+        end = start + len(term.text)
+        fresh = not all(covered[start:end])
         # A term inside a longer, already matched term counts little: "井盖" in "电力井盖".
-        term_score[n] += term.weight * (1.0 if fresh else 0.3)
+        weight = term.weight * (1.0 if fresh else 0.3)
+        if _SETTING_NAME.search(term.text) or _SETTING_AFTER.match(body, end):
+            weight *= SETTING_FACTOR
+        term_score[n] += weight
         evidence[n].append(term.text)
-        for k in range(start, start + len(term.text)):
+        for k in range(start, end):
             covered[k] = True
     gram_score: dict[int, float] = defaultdict(float)
     for gram in bigrams(body):
