@@ -27,6 +27,7 @@ class Ranked:
     raw: float  # unbounded evidence strength; calibrated later
     evidence: tuple[str, ...]
     term_hit: bool  # at least one whole name/alias was found
+    term: float = 0.0  # the part of ``raw`` from whole names/aliases (settings discounted)
 
 
 def rank(
@@ -66,6 +67,7 @@ def rank(
             raw=raw[n],
             evidence=tuple(dict.fromkeys(evidence.get(n, ()))),
             term_hit=n in term_score,
+            term=term_score.get(n, 0.0),
         )
         for n in best
     ]
