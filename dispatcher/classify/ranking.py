@@ -17,7 +17,9 @@ BIGRAM_FACTOR = 0.12
 SETTING_FACTOR = 0.3  # a name used as the setting ("菜场门口…", "停车场里…") is context
 # What follows a name that is used as a place rather than as the problem: "菜场门口那家…",
 # "农贸市场里…", "公厕旁边…"; and names that are themselves a place by their ending (校门口).
-_SETTING_AFTER = re.compile(r"门口|门前|里|旁|边上|对面|附近|后面|后门|前面|外面|周边|隔壁|二楼|楼上|楼下|内")
+_SETTING_AFTER = re.compile(
+    r"门口|门前|里|旁|边上|对面|附近|后面|后门|前面|外面|周边|隔壁|二楼|楼上|楼下|内|上(?![次周个午班学])"
+)
 _SETTING_NAME = re.compile(r"(?:门口|周边|附近)$")
 
 
@@ -37,13 +39,21 @@ def rank(
     term_score: dict[int, float] = defaultdict(float)
     evidence: dict[int, list[str]] = defaultdict(list)
     covered = [False] * len(body)
-    for start, term in _term_hits(index, body):
+    hits = _term_hits(index, body)
+    # "农贸市场的公厕": a name followed by 的 and another item's name is that name's setting.
+    starts = {start: term.item.code for start, term in hits}
+    for start, term in hits:
         n = index.position[term.item.code]
         end = start + len(term.text)
         fresh = not all(covered[start:end])
         # A term inside a longer, already matched term counts little: "井盖" in "电力井盖".
         weight = term.weight * (1.0 if fresh else 0.3)
-        if _SETTING_NAME.search(term.text) or _SETTING_AFTER.match(body, end):
+        owner_after = starts.get(end + 1, term.item.code) if body[end : end + 1] == "的" else None
+        if (
+            _SETTING_NAME.search(term.text)
+            or _SETTING_AFTER.match(body, end)
+            or (owner_after is not None and owner_after != term.item.code)
+        ):
             weight *= SETTING_FACTOR
         term_score[n] += weight
         evidence[n].append(term.text)
