@@ -40,27 +40,23 @@ def rank(
     evidence: dict[int, list[str]] = defaultdict(list)
     covered = [False] * len(body)
     hits = _term_hits(index, body)
-    # "农贸市场的公厕": a name followed by 的 and another item's name is that name's setting.
-    starts = {start: term.item.code for start, term in hits}
+    setting = _setting_spans(body, [h for h in hits if h[1].text not in index.stated])
     for start, term in hits:
         n = index.position[term.item.code]
         end = start + len(term.text)
         fresh = not all(covered[start:end])
         # A term inside a longer, already matched term counts little: "井盖" in "电力井盖".
         weight = term.weight * (1.0 if fresh else 0.3)
-        owner_after = starts.get(end + 1, term.item.code) if body[end : end + 1] == "的" else None
-        if (
-            _SETTING_NAME.search(term.text)
-            or _SETTING_AFTER.match(body, end)
-            or (owner_after is not None and owner_after != term.item.code)
-        ):
+        if setting[start]:
             weight *= SETTING_FACTOR
         term_score[n] += weight
         evidence[n].append(term.text)
         for k in range(start, end):
             covered[k] = True
     gram_score: dict[int, float] = defaultdict(float)
-    for gram in bigrams(body):
+    # The setting's own characters are no evidence either ("农贸市场" → 农贸, 市场).
+    grams = bigrams("".join("\x00" if setting[k] else c for k, c in enumerate(body)))
+    for gram in grams:
         for n, weight in index.bigram_postings.get(gram, ()):
             gram_score[n] += weight
     boost = boost or {}
@@ -81,6 +77,31 @@ def rank(
         )
         for n in best
     ]
+
+
+def _setting_spans(body: str, hits: list[tuple[int, Term]]) -> list[bool]:
+    """Characters of names used as the setting, not as the problem: a run of names followed
+    by a place word ("菜场门口…", "路灯杆上…", "停车场里…"), by 的 and another item's name
+    ("农贸市场的公厕"), or a name that is a place by its ending ("校门口"). Names that say what
+    is wrong ("路灯不亮") are left out by the caller: they are the problem."""
+    owner = [""] * (len(body) + 1)
+    for start, term in hits:
+        for k in range(start, start + len(term.text)):
+            owner[k] = owner[k] or term.item.code
+    setting = [False] * len(body)
+    k = 0
+    while k < len(body):
+        if not owner[k]:
+            k += 1
+            continue
+        end = k
+        while end < len(body) and owner[end]:
+            end += 1
+        after = body[end : end + 1] == "的" and owner[end + 1] not in ("", owner[end - 1])
+        if after or _SETTING_AFTER.match(body, end) or _SETTING_NAME.search(body, k, end):
+            setting[k:end] = [True] * (end - k)
+        k = end
+    return setting
 
 
 def _term_hits(index: ListIndex, body: str) -> list[tuple[int, Term]]:
