@@ -20,6 +20,7 @@ SETTING_FACTOR = 0.3  # a name used as the setting ("菜场门口…", "停车�
 _SETTING_AFTER = re.compile(
     r"门口|门前|里|旁|边上|对面|附近|后面|后门|前面|外面|周边|隔壁|二楼|楼上|楼下|内|上(?![次周个午班学])"
 )
+_INTO = frozenset("往向朝")
 _SETTING_NAME = re.compile(r"(?:门口|周边|附近)$")
 
 
@@ -97,8 +98,12 @@ def _setting_spans(body: str, hits: list[tuple[int, Term]]) -> list[bool]:
         end = k
         while end < len(body) and owner[end]:
             end += 1
+        # ... but not where something is thrown ("往绿化带里扔"): that place is what is hurt.
+        into = body[k - 1 : k] in _INTO
         after = body[end : end + 1] == "的" and owner[end + 1] not in ("", owner[end - 1])
-        if after or _SETTING_AFTER.match(body, end) or _SETTING_NAME.search(body, k, end):
+        if not into and (
+            after or _SETTING_AFTER.match(body, end) or _SETTING_NAME.search(body, k, end)
+        ):
             setting[k:end] = [True] * (end - k)
         k = end
     return setting
