@@ -56,7 +56,9 @@ def rank(
             covered[k] = True
     gram_score: dict[int, float] = defaultdict(float)
     # The setting's own characters are no evidence either ("农贸市场" → 农贸, 市场).
-    grams = bigrams("".join("\x00" if setting[k] else c for k, c in enumerate(body)))
+    if any(setting):
+        body = "".join("\x00" if setting[k] else c for k, c in enumerate(body))
+    grams = bigrams(body)
     for gram in grams:
         for n, weight in index.bigram_postings.get(gram, ()):
             gram_score[n] += weight
@@ -85,11 +87,13 @@ def _setting_spans(body: str, hits: list[tuple[int, Term]]) -> list[bool]:
     by a place word ("菜场门口…", "路灯杆上…", "停车场里…"), by 的 and another item's name
     ("农贸市场的公厕"), or a name that is a place by its ending ("校门口"). Names that say what
     is wrong ("路灯不亮") are left out by the caller: they are the problem."""
+    setting = [False] * len(body)
+    if not hits:
+        return setting
     owner = [""] * (len(body) + 1)
     for start, term in hits:
         for k in range(start, start + len(term.text)):
             owner[k] = owner[k] or term.item.code
-    setting = [False] * len(body)
     k = 0
     while k < len(body):
         if not owner[k]:
