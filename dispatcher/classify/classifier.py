@@ -15,7 +15,7 @@ from dispatcher.classify.learning import LearnedExample, LearnedIndex
 from dispatcher.classify.ranking import Ranked, rank
 from dispatcher.classify.rules import refine_item, route_department
 from dispatcher.classify.signals import PLACE_RE, Signal, problem_word, talk_only
-from dispatcher.classify.text import bigrams, clauses, correct, fold
+from dispatcher.classify.text import bigrams, clauses, compact, correct, fold
 from dispatcher.classify.vocab import expand
 from dispatcher.lists import ListKind, ResponsibilityList
 
@@ -26,6 +26,7 @@ EXTRA_STATED = 0.9  # ... or this sure when it also says what is wrong with the 
 MAX_ITEMS = 3
 NAMED_DEPARTMENT_BOOST = 0.8
 DUTY_OUTWEIGHS = 2.0  # duty words beat an item found by a cue alone when this much stronger
+DUTY_BEATS_NAME = 1.0  # ... and an item found by its names when stronger than those names
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,16 @@ class GridClassifier:
             duty = duty or self._duties.match(reading.body)
             if duty is not None and _no_item_fits(ranked, matches, weak, confidence, duty):
                 return _triage(text, [duty_match(duty), *matches][: self._max_candidates])
+        elif precedent is None:
+            # An item name was found, but the problem may be another department's matter
+            # (菜场门口的农资店卖剧毒农药): duty words stronger than the names found compete.
+            # The message's own words only: a cue's standard word ("撬" → 可疑人员) is a guess.
+            duty = self._duties.match(_without(compact(reading.folded), ranked[0].evidence))
+            if duty is not None and duty.strength > DUTY_BEATS_NAME * ranked[0].term:
+                owned = [m for m in matches if m.department == duty.department]
+                if not owned:
+                    return _triage(text, [duty_match(duty), *matches][: self._max_candidates])
+                matches = [*owned, *(m for m in matches if m not in owned)]
         if weak or confidence < TRIAGE_BELOW:
             return _triage(text, matches)
         items = self._problems(reading, matches[0])
@@ -170,6 +181,14 @@ def _no_item_fits(
     if confidence < TRIAGE_BELOW or not matches or not matches[0].evidence:
         return True
     return duty.strength > DUTY_OUTWEIGHS * ranked[0].raw
+
+
+def _without(body: str, terms: Sequence[str]) -> str:
+    """The text with the item names found blanked out: a duty word inside a found name
+    ("娱乐场所" in "娱乐场所噪声") is part of that name, not a matter of its own."""
+    for term in terms:
+        body = body.replace(term, "\x00" * len(term))
+    return body
 
 
 def _own_problem(clause: str, raw: float, signal: Signal) -> bool:

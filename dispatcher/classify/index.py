@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from dispatcher.classify.signals import problem_word
 from dispatcher.classify.text import bigrams, compact, correct, fold
 from dispatcher.lists import Item, ListKind, ResponsibilityList
 
@@ -57,6 +58,8 @@ class ListIndex:
             item.code: frozenset().union(*(bigrams(prepare(n)) for n in (item.name, *item.aliases)))
             for item in self.items
         }
+        # Names that say what is wrong ("路灯不亮", "红绿灯坏了") are problems, never a setting.
+        self.stated = frozenset(t.text for t in self.terms if problem_word(t.text))
         self.position = {item.code: n for n, item in enumerate(self.items)}
         # Terms by their first two characters: a message is scanned once, not once per term.
         self.terms_by_head: dict[str, list[Term]] = defaultdict(list)

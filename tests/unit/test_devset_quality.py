@@ -35,10 +35,10 @@ def metric(name: str, file: str = "devset.csv") -> float:
 
 def test_no_regression() -> None:
     assert metric("intent_accuracy") >= 0.99
-    assert metric("department_top1") >= 0.98
-    assert metric("department_top3") >= 0.98
+    assert metric("department_top1") >= 0.985
+    assert metric("department_top3") >= 0.985
     assert metric("item_top1") >= 0.70
-    assert metric("multi_problem_recall") >= 0.69
+    assert metric("multi_problem_recall") >= 0.70
     assert metric("chatter_ticket_rate") <= 0.01
     assert metric("triage_rate") <= 0.075
 
@@ -53,7 +53,7 @@ def test_chatter_set_stays_quiet() -> None:
 def test_more_reports_in_unseen_wording() -> None:
     """devset_more.csv: reports across ~60 items in wording the dev set does not use."""
     assert metric("intent_accuracy", "devset_more.csv") >= 0.99
-    assert metric("department_top1", "devset_more.csv") >= 0.905
+    assert metric("department_top1", "devset_more.csv") >= 0.925
     assert metric("chatter_ticket_rate", "devset_more.csv") <= 0.01
     assert metric("triage_rate", "devset_more.csv") <= 0.05
 
@@ -63,5 +63,14 @@ def test_blind2_reports_and_chatter() -> None:
     changes; only its odd rows were looked at while tuning (tests/data/README.md)."""
     assert metric("intent_accuracy", "devset_blind2.csv") >= 0.945
     assert metric("chatter_ticket_rate", "devset_blind2.csv") <= 0.01
-    assert metric("department_top1", "devset_blind2.csv") >= 0.82
+    assert metric("department_top1", "devset_blind2.csv") >= 0.835
     assert metric("multi_problem_recall", "devset_blind2.csv") >= 0.715
+
+
+def test_confusions_problem_beats_setting() -> None:
+    """devset_confusions.csv: 100 reports whose place or object word belongs to one item but
+    whose problem belongs to another department (measured before the change: top-1 0.73)."""
+    assert metric("intent_accuracy", "devset_confusions.csv") >= 0.95
+    assert metric("department_top1", "devset_confusions.csv") >= 0.78
+    assert metric("department_top3", "devset_confusions.csv") >= 0.86
+    assert metric("chatter_ticket_rate", "devset_confusions.csv") <= 0.01
