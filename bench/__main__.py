@@ -1,4 +1,5 @@
-"""``make bench``: run every benchmark in bench/ and print one table against its targets.
+"""``make bench``: run every benchmark in bench/ and print one table against its targets
+(also written to var/bench/results.md, with the raw figures in results.json).
 
 ``python -m bench --quick`` runs the load benchmark for 10 s instead of 60 s (same rate).
 PostgreSQL is included when GRIDBOT_BENCH_DATABASE_URL or GRIDBOT_TEST_DATABASE_URL is set.
@@ -10,8 +11,12 @@ import argparse
 import json
 import os
 import platform
+from pathlib import Path
 
 from bench import classifier, digest, load, sweep
+from bench.table import markdown
+
+RESULTS = Path("var") / "bench"
 
 
 def _machine() -> dict[str, object]:
@@ -33,7 +38,13 @@ def main(argv: list[str] | None = None) -> None:
     results["load"] = load.run(rate=200, seconds=10 if args.quick else 60, backends=backends)
     results["load_targets"] = load.TARGETS
     results["machine_after"] = _machine()
-    print(json.dumps(results, ensure_ascii=False, indent=2))  # noqa: T201  (a report, not a log)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2),
+                                          encoding="utf-8")
+    table = markdown(results)
+    (RESULTS / "results.md").write_text(table, encoding="utf-8")
+    print(table)  # noqa: T201  (a report, not a log)
+    print(f"(written to {RESULTS}/results.md and results.json)")  # noqa: T201
 
 
 if __name__ == "__main__":
