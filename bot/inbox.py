@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -33,9 +33,11 @@ class Inbox:
 
     def accept(self, message: InboundMessage) -> bool:
         """Store a message; False when this (channel, message_id) was stored before."""
+        # One Core INSERT, no ORM object: this runs once per acknowledgement.
+        values = _row_values(message, received_at=self._now())
         with self._factory() as session:
-            session.add(_row_from_message(message, received_at=self._now()))
             try:
+                session.connection().execute(insert(_INBOUND), values)
                 session.commit()
             except IntegrityError:
                 session.rollback()
@@ -96,16 +98,19 @@ class Inbox:
 _RECALL_SUFFIX = "#recall"
 
 
-def _row_from_message(message: InboundMessage, *, received_at: datetime) -> InboundRow:
+_INBOUND: Table = InboundRow.__table__  # type: ignore[assignment]
+
+
+def _row_values(message: InboundMessage, *, received_at: datetime) -> dict[str, Any]:
     key = message.message_id + _RECALL_SUFFIX if message.recalled else message.message_id
-    return InboundRow(
-        channel=message.channel, message_id=key, chat_id=message.chat_id,
-        chat_type=message.chat_type.value, sender_id=message.sender_id,
-        sender_name=message.sender_name, text=message.text, sent_at=message.sent_at,
-        received_at=received_at, mentions=list(message.mentions),
-        mentions_bot=message.mentions_bot, quote_text=message.quote_text,
-        quote_message_id=message.quote_message_id, recalled=message.recalled,
-        status="pending", tickets=[])
+    return {
+        "channel": message.channel, "message_id": key, "chat_id": message.chat_id,
+        "chat_type": message.chat_type.value, "sender_id": message.sender_id,
+        "sender_name": message.sender_name, "text": message.text, "sent_at": message.sent_at,
+        "received_at": received_at, "mentions": list(message.mentions),
+        "mentions_bot": message.mentions_bot, "quote_text": message.quote_text,
+        "quote_message_id": message.quote_message_id, "recalled": message.recalled,
+        "status": "pending", "tickets": []}
 
 
 def message_from_row(row: InboundRow) -> InboundMessage:

@@ -90,7 +90,27 @@ def _redact_record(record: logging.LogRecord) -> None:
         message = record.getMessage()
     except Exception:  # a bad format string: let logging report it as it always does
         return
-    record.msg, record.args = redact(message), None
+    redacted = redact(message)
+    if redacted != message:
+        _replace_message(record, redacted)
     if record.exc_info and not record.exc_text:
         # Formatted now, so a secret in an exception message is masked in the traceback too.
         record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+
+
+def _replace_message(record: logging.LogRecord, redacted: str) -> None:
+    """Redact the arguments one by one when that masks the same; else the formatted text.
+
+    Formatters such as uvicorn's access formatter unpack ``record.args``; a record without
+    them fails to format (a "Logging error" with a stack print per request), so the
+    arguments are kept whenever masking them separately gives the same message.
+    """
+    if isinstance(record.args, tuple) and isinstance(record.msg, str):
+        args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        try:
+            if redact(record.msg) % args == redacted:
+                record.msg, record.args = redact(record.msg), args
+                return
+        except Exception:  # a format the arguments no longer fit: fall back to the text
+            pass
+    record.msg, record.args = redacted, None

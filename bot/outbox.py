@@ -195,7 +195,7 @@ class OutboxWorker:
 def _message(row: OutboxRow) -> OutboundMessage:
     return OutboundMessage(chat_id=row.chat_id, text=row.text, mentions=tuple(row.mentions),
                            ticket=row.ticket, event=row.event, level=row.level,
-                           markdown=row.markdown)
+                           markdown=row.markdown, extra={"delivery_id": str(row.id)})
 
 
 class ConsoleSender:
