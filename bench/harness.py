@@ -48,7 +48,7 @@ def _chat_ids(org: dict[str, Any]) -> list[str]:
 
 
 def write_config(directory: Path, *, database_url: str, callback_url: str,
-                 sweep_interval: float = 1.0) -> Path:
+                 sweep_interval: float = 1.0, max_backoff_seconds: float = 600) -> Path:
     """A config file for one service: the demo organisation, every chat routed to the bridge."""
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["database_url"] = database_url
@@ -56,7 +56,7 @@ def write_config(directory: Path, *, database_url: str, callback_url: str,
     data["sweep_interval_seconds"] = sweep_interval
     data["generic"] = {SOURCE: {"secret_env": "GRIDBOT_GENERIC_SECRET",
                                 "callback_url": callback_url}}
-    data["outbound"] = {"default_channel": "console",
+    data["outbound"] = {"default_channel": "console", "max_backoff_seconds": max_backoff_seconds,
                         "chats": dict.fromkeys(_chat_ids(data["organisation"]), f"generic:{SOURCE}")}
     path = directory / "config.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -67,7 +67,9 @@ class Unit:
 
 class OutboxWorker:
     def __init__(self, *, session_factory: sessionmaker[Any], senders: Mapping[str, Sender],
-                 now: Callable[[], datetime], max_attempts: int = 12) -> None:
+                 now: Callable[[], datetime], max_attempts: int = 12,
+                 max_backoff: timedelta = MAX_BACKOFF) -> None:
+        self._max_backoff = max_backoff
         self._factory = session_factory
         self._senders = senders
         self._now = now
@@ -176,7 +178,7 @@ class OutboxWorker:
         log.warning("outbox %s to %s failed (attempt %s): %s",
                     ",".join(str(lease.id) for lease in unit.leases), unit.chat_id, attempts,
                     err.reason)
-        backoff = min(timedelta(seconds=2 ** attempts), MAX_BACKOFF)
+        backoff = min(timedelta(seconds=2 ** attempts), self._max_backoff)
         retry_at = err.retry_at or (self._now() + backoff)
         with self._factory() as session:
             for lease in unit.leases:

@@ -122,7 +122,8 @@ def build_services(settings: Settings, *, clock: Clock, engine: Engine | None = 
         desk=desk, timers=timers, route=route,
         inbox=Inbox(session_factory=factory, desk=desk, route=route, now=clock.now),
         outbox=OutboxWorker(session_factory=factory, senders=all_senders, now=clock.now,
-                            max_attempts=settings.outbound.max_attempts),
+                            max_attempts=settings.outbound.max_attempts,
+                            max_backoff=timedelta(seconds=settings.outbound.max_backoff_seconds)),
     )
 
 

@@ -87,6 +87,9 @@ class OutboundSettings(BaseModel):
     default_channel: str = "console"
     chats: dict[str, str] = Field(default_factory=dict)  # chat id -> channel
     max_attempts: int = Field(default=12, ge=1)
+    # Retries back off 2, 4, 8 … seconds up to this; a failing endpoint is not hammered, and
+    # a recovered one is tried again within this long.
+    max_backoff_seconds: float = Field(default=600, gt=0)
 
 
 class Settings(BaseSettings):

@@ -47,8 +47,9 @@ def post(client: httpx.Client, body: bytes) -> httpx.Response:
 def config_for(tmp_path: Path, database_url: str, callback_url: str) -> Path:
     directory = tmp_path / f"config-{len(list(tmp_path.glob('config-*')))}"
     directory.mkdir()
+    # Backoff capped at 8 s: a recovered bridge is retried within the tests' waits.
     return write_config(directory, database_url=database_url, callback_url=callback_url,
-                        sweep_interval=0.5)
+                        sweep_interval=0.5, max_backoff_seconds=8)
 
 
 def seed_overdue_tickets(config: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch,
