@@ -12,15 +12,15 @@ import os
 import random
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
+from bench.pgschema import throwaway_schema
 from models.base import Base, make_engine
 from models.dashboard_queries import Scope, TicketFilter, failing_outbox, get_ticket, list_tickets
 from models.dashboard_stats import overview, timeline
@@ -63,25 +63,19 @@ def _elapsed(fn: Callable[[], object]) -> float:
 
 
 def run(n: int = 200_000) -> dict[str, Any]:
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(f"{URL}?options=-csearch_path%3D{schema}")
-    try:
-        Base.metadata.create_all(engine)
-        rows = _rows(n)
-        with Session(engine) as session:
-            for start in range(0, n, 20_000):
-                session.execute(insert(TicketRow), rows[start:start + 20_000])
-            session.commit()
-            session.execute(text("ANALYZE"))
-        return {"tickets": n, "ms": _measure(engine)}
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with throwaway_schema(URL, prefix="bench_dashboard") as url:
+        engine = make_engine(url)
+        try:
+            Base.metadata.create_all(engine)
+            rows = _rows(n)
+            with Session(engine) as session:
+                for start in range(0, n, 20_000):
+                    session.execute(insert(TicketRow), rows[start:start + 20_000])
+                session.commit()
+                session.execute(text("ANALYZE"))
+            return {"tickets": n, "ms": _measure(engine)}
+        finally:
+            engine.dispose()
 
 
 def _measure(engine: Any) -> dict[str, float]:

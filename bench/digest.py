@@ -14,15 +14,14 @@ import random
 import statistics
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
+from bench.pgschema import throwaway_schema
 from dispatcher.digest import DigestContext, render_digest
 from models.base import make_engine
 from models.migrate import upgrade
@@ -133,24 +132,16 @@ def measure(engine: Any) -> dict[str, Any]:
 
 
 def run() -> dict[str, Any]:
-    schema = f"bench_digest_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in URL else "?"
-    url = f"{URL}{sep}options=-csearch_path%3D{schema}"
-    engine = make_engine(url)
-    try:
-        upgrade(engine)
-        result = seed(url)
-        result.update(measure(engine))
-        result["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-        return result
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with throwaway_schema(URL, prefix="bench_digest") as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            result = seed(url)
+            result.update(measure(engine))
+            result["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+            return result
+        finally:
+            engine.dispose()
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 
 from bench.harness import (
     INBOUND_PATH,
@@ -36,6 +36,7 @@ from bench.harness import (
     signed_headers,
     write_config,
 )
+from bench.pgschema import throwaway_schema
 from models.tables import InboundRow, OutboxRow, TicketRow
 
 TARGETS = {"ack_p99_ms": 50.0, "e2e_p99_ms": 1000.0, "lost": 0, "undecided_when_drain_ended": 0}
@@ -248,16 +249,8 @@ def database(backend: str, directory: Path) -> Iterator[str]:
         "GRIDBOT_TEST_DATABASE_URL", "")
     if not base:
         raise SystemExit("set GRIDBOT_BENCH_DATABASE_URL (or GRIDBOT_TEST_DATABASE_URL)")
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with throwaway_schema(base, prefix="bench_load") as url:
+        yield url
 
 
 async def run_backend(backend: str, *, rate: float, seconds: float,

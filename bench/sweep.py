@@ -18,16 +18,15 @@ import json
 import os
 import sys
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import fields
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from bench.pgschema import throwaway_schema
 from bot.services import Services, build_services
 from bot.settings import load_settings
 from dispatcher.clock import VirtualClock
@@ -54,21 +53,6 @@ ROUNDS = {
 TARGET_MS = 200.0
 REPEATS = 3  # the four rounds run three times (the machine is shared: read the spread)
 _JSON_FIELDS = ("co_departments", "disputed_by")
-
-
-@contextmanager
-def bench_schema(base_url: str) -> Iterator[str]:
-    schema = f"bench_sweep_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base_url else "?"
-    try:
-        yield f"{base_url}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _template(services: Services, *, status: Status, at: datetime, limit: str,
@@ -162,7 +146,7 @@ def run() -> dict[str, Any]:
     base_url = (os.environ.get("GRIDBOT_BENCH_DATABASE_URL")
                 or os.environ.get("GRIDBOT_TEST_DATABASE_URL") or DEFAULT_URL)
     os.environ.setdefault("GRIDBOT_GENERIC_SECRET", "bench")
-    with bench_schema(base_url) as url:
+    with throwaway_schema(base_url, prefix="bench_sweep") as url:
         engine = make_engine(url, pool_size=1, max_overflow=0)
         try:
             upgrade(engine)
