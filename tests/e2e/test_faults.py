@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -27,13 +26,6 @@ from tests.e2e.process_support import (
     timers_done,
 )
 from tests.live import wait_for
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    bridge = Receiver().start_in_thread()
-    yield bridge
-    bridge.stop()
 
 
 def _burst(base: str, items: list[tuple[str, bytes]], acked: list[str]) -> None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,13 +26,6 @@ from tests.e2e.process_support import (
     timers_done,
 )
 from tests.live import wait_for
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    bridge = Receiver().start_in_thread()
-    yield bridge
-    bridge.stop()
 
 
 def _mixed_load(seeded: int) -> list[tuple[str, bytes]]:
