@@ -1,9 +1,11 @@
-"""Bulk writes for the timer sweep: one statement per kind of change, not one ORM object each.
+"""Ticket rows, audit events and outbox messages as plain rows: one statement per kind of
+change, not one ORM object each.
 
 A sweep after an outage (or on a busy street) fires a thousand timers in one transaction:
 a ticket update, an audit event and an outbox message each. Through the ORM that is three
 thousand tracked objects and a multi-VALUES INSERT that the driver must parse; here it is a
-grouped executemany UPDATE and, on PostgreSQL, a COPY (bench/sweep.py measures it).
+grouped executemany UPDATE and, on PostgreSQL, a COPY (bench/sweep.py measures it). An
+inbound message goes the same way, so one report is an INSERT … RETURNING and one UPDATE.
 """
 
 from __future__ import annotations
@@ -87,11 +89,10 @@ def _update_from_arrays(connection: Connection, table: Table, names: tuple[str, 
 
 
 class BulkTickets:
-    """Tickets read for a sweep as plain rows and saved by a grouped UPDATE at commit.
+    """Tickets read as plain rows and saved by a grouped UPDATE at commit.
 
     ``load`` keeps each ticket's stored values; ``save`` records only the columns that
-    differ. Reads of tickets in the same unit of work call ``write`` first, so nobody sees a
-    stale row.
+    differ. Every read writes the recorded changes first, so nobody sees a stale row.
     """
 
     def __init__(self, session: Session, *, to_ticket: Callable[[Any], Ticket],
@@ -103,6 +104,7 @@ class BulkTickets:
         event.listen(session, "after_soft_rollback", self._discard)
 
     def load(self, query: Select[Any]) -> list[Ticket]:
+        self.write()
         tickets = []
         for row in self._session.execute(query).mappings():
             ticket = self._to_ticket(row)
@@ -110,6 +112,10 @@ class BulkTickets:
             self._stored[ticket.id] = dict(row)  # the stored columns, as ``to_values`` gives them
             tickets.append(ticket)
         return tickets
+
+    def track(self, ticket_id: int, stored: dict[str, Any]) -> None:
+        """A row just inserted with these values: later saves write only what differs."""
+        self._stored[ticket_id] = stored
 
     def save(self, ticket: Ticket) -> bool:
         """Record ``ticket``'s changes if ``load`` read it; False when it is not ours."""

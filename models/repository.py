@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Table, insert, or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.messages import OutboundMessage
@@ -45,92 +45,71 @@ def stored_values(ticket: Ticket) -> dict[str, Any]:
     values["status"] = ticket.status.value
     for name in _TUPLE_FIELDS:
         values[name] = list(values[name])
+    values["tag"] = ticket.tag or None  # unique: a ticket not yet numbered has none
     return values
 
 
-def _copy_to_row(ticket: Ticket, row: TicketRow) -> None:
-    """Set the fields that changed; an untouched attribute costs no ORM bookkeeping."""
-    stored = row.__dict__  # loaded columns; a field the ticket never touched is the same object
-    for name in _TICKET_FIELDS:
-        value = getattr(ticket, name)
-        if name in stored and value is stored[name]:
-            continue
-        if name == "status":
-            value = value.value
-        elif name in _TUPLE_FIELDS:
-            value = list(value)
-        if name not in stored or stored[name] != value:
-            setattr(row, name, value)
+_TICKETS: Table = TicketRow.__table__  # type: ignore[assignment]
+# Tickets are read and written with Core, never as ORM objects: a report costs one INSERT …
+# RETURNING and one grouped UPDATE at commit instead of an identity map, a flush and a
+# per-object UPDATE (about a third of the inbox's CPU under load, docs/benchmarks.md).
+_TICKET_SELECT = select(*_TICKETS.columns)
+# Built once: SQLAlchemy then reuses the compiled form instead of coercing every value.
+_TICKET_INSERT = insert(_TICKETS).returning(_TICKETS.c.id)
 
 
 class SqlTickets:
     def __init__(self, session: Session) -> None:
         self._session = session
-        # The session's identity map holds rows weakly: without these references a row read
-        # here is gone by ``save`` and reloaded one SELECT (and one autoflush) per ticket.
-        self._rows: dict[int, TicketRow] = {}
         self._events = PendingRows(session, TicketEventRow)
-        # what ``due`` hands a sweep: plain rows in, one grouped UPDATE out
-        self._swept = BulkTickets(session, to_ticket=ticket_from_values, to_values=stored_values)
-
-    def _ticket(self, row: TicketRow) -> Ticket:
-        self._rows[row.id] = row
-        return ticket_from_row(row)
+        self._rows = BulkTickets(session, to_ticket=ticket_from_values, to_values=stored_values)
 
     def add(self, ticket: Ticket) -> Ticket:
-        row = TicketRow()
-        _copy_to_row(ticket, row)
-        self._session.add(row)
-        self._session.flush()  # the id makes the tag: unique across instances, no counter row
-        row.tag = f"A{row.id:04d}"
-        ticket.id, ticket.tag = row.id, row.tag
-        self._rows[row.id] = row
+        values = stored_values(ticket)
+        # The id makes the tag: unique across instances, no counter row. The tag goes out with
+        # the clock fields in the grouped UPDATE that ``save`` records (the caller starts the
+        # clocks next); a read in between writes it first.
+        ticket_id = self._session.connection().execute(_TICKET_INSERT, values).scalar_one()
+        self._rows.track(ticket_id, {**values, "id": ticket_id})
+        ticket.id, ticket.tag = ticket_id, f"A{ticket_id:04d}"
+        self._rows.save(ticket)
         return ticket
 
     def save(self, ticket: Ticket) -> None:
-        if self._swept.save(ticket):
+        if self._rows.save(ticket):
             return
-        row = self._rows.get(ticket.id) if ticket.id is not None else None
-        row = row or self._session.get(TicketRow, ticket.id)
-        if row is None:
+        # A ticket this unit of work did not read: read it so only what changed is written.
+        if ticket.id is None or not self._rows.load(_TICKET_SELECT.where(_TICKETS.c.id == ticket.id)):
             raise LookupError(f"ticket {ticket.tag} is not stored")
-        _copy_to_row(ticket, row)
+        self._rows.save(ticket)
 
     def get(self, tag: str) -> Ticket | None:
-        self._swept.write()
-        row = self._session.scalar(select(TicketRow).where(TicketRow.tag == tag.upper()))
-        return self._ticket(row) if row else None
+        found = self._rows.load(_TICKET_SELECT.where(_TICKETS.c.tag == tag.upper()))
+        return found[0] if found else None
 
     def open_in_chat(self, chat_id: str, *, item_code: str | None = None) -> Sequence[Ticket]:
-        self._swept.write()
-        query = select(TicketRow).where(TicketRow.chat_id == chat_id,
-                                        TicketRow.status.in_(_OPEN))
+        query = _TICKET_SELECT.where(_TICKETS.c.chat_id == chat_id, _TICKETS.c.status.in_(_OPEN))
         if item_code is not None:  # the duplicate check: load one item's tickets, not the chat's
-            query = query.where(TicketRow.item_code == item_code)
-        rows = self._session.scalars(query.order_by(TicketRow.id))
-        return [self._ticket(r) for r in rows]
+            query = query.where(_TICKETS.c.item_code == item_code)
+        return self._rows.load(query.order_by(_TICKETS.c.id))
 
     def by_source_message(self, message_id: str) -> Ticket | None:
-        self._swept.write()
-        row = self._session.scalar(select(TicketRow).where(
-            TicketRow.source_message_id == message_id).order_by(TicketRow.id).limit(1))
-        return self._ticket(row) if row else None
+        found = self._rows.load(_TICKET_SELECT.where(_TICKETS.c.source_message_id == message_id)
+                                .order_by(_TICKETS.c.id).limit(1))
+        return found[0] if found else None
 
     def from_message(self, message_id: str) -> Sequence[Ticket]:
-        self._swept.write()
-        rows = self._session.scalars(select(TicketRow).where(or_(
-            TicketRow.source_message_id == message_id,
-            TicketRow.source_message_id.startswith(message_id + "#", autoescape=True)))
-            .order_by(TicketRow.id))
-        return [self._ticket(r) for r in rows]
+        return self._rows.load(_TICKET_SELECT.where(or_(
+            _TICKETS.c.source_message_id == message_id,
+            _TICKETS.c.source_message_id.startswith(message_id + "#", autoescape=True)))
+            .order_by(_TICKETS.c.id))
 
     def due(self, *, now: datetime, limit: int) -> Sequence[Ticket]:
         # SKIP LOCKED: a second instance sweeping at the same moment takes other tickets.
-        query = (select(*TicketRow.__table__.columns)
-                 .where(TicketRow.next_timer_at <= now, TicketRow.status.in_(_OPEN))
-                 .order_by(TicketRow.next_timer_at, TicketRow.id).limit(limit)
-                 .with_for_update(skip_locked=True))
-        return self._swept.load(query)
+        return self._rows.load(
+            _TICKET_SELECT.where(_TICKETS.c.next_timer_at <= now, _TICKETS.c.status.in_(_OPEN))
+            .order_by(_TICKETS.c.next_timer_at, _TICKETS.c.id).limit(limit)
+            .with_for_update(skip_locked=True))
 
     def add_event(self, event: TicketEvent) -> None:
         self._events.add({
@@ -139,7 +118,7 @@ class SqlTickets:
             "detail": dict(event.detail)})
 
     def write_pending(self) -> None:
-        self._swept.write()
+        self._rows.write()
         self._events.write()
 
     def events(self, tag: str) -> Sequence[TicketEvent]:
@@ -151,10 +130,17 @@ class SqlTickets:
                             message_id=r.message_id, detail=dict(r.detail or {})) for r in rows]
 
 
-def _precedent(row: PrecedentRow) -> Precedent:
+def _precedent(row: Any) -> Precedent:
+    """A precedent from an ORM row or a Core result row (same attribute names)."""
     values: dict[str, Any] = {name: getattr(row, name) for name in _PRECEDENT_FIELDS}
     values["keywords"] = tuple(row.keywords or ())
     return Precedent(**values)
+
+
+_PRECEDENTS: Table = PrecedentRow.__table__  # type: ignore[assignment]
+# Read for every report (rulings steer routing): plain rows, no ORM objects.
+_ACTIVE_PRECEDENTS = (select(*_PRECEDENTS.columns).where(_PRECEDENTS.c.revoked_at.is_(None))
+                      .order_by(_PRECEDENTS.c.id))
 
 
 class SqlPrecedents:
@@ -174,9 +160,8 @@ class SqlPrecedents:
         return _precedent(row) if row else None
 
     def active(self) -> Sequence[Precedent]:
-        rows = self._session.scalars(select(PrecedentRow).where(PrecedentRow.revoked_at.is_(None))
-                                     .order_by(PrecedentRow.id))
-        return [_precedent(r) for r in rows]
+        self._session.flush()  # a precedent added in this unit of work counts
+        return [_precedent(r) for r in self._session.connection().execute(_ACTIVE_PRECEDENTS)]
 
     def revoke(self, precedent_id: int, *, at: datetime, by: str) -> Precedent | None:
         row = self._session.get(PrecedentRow, precedent_id)
