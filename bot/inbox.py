@@ -7,11 +7,12 @@ two leaves the message pending and it is processed again from scratch — never 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Engine, Row, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -27,62 +28,82 @@ class Inbox:
     def __init__(self, *, session_factory: sessionmaker[Any], desk: Desk,
                  route: Callable[[str], str], now: Callable[[], datetime]) -> None:
         self._factory = session_factory
+        self._engine: Engine = session_factory.kw["bind"]
         self._desk = desk
         self._route = route
         self._now = now
+        self._claims = threading.Lock()
+        self._busy_chats: set[str] = set()  # chats a thread of this process is deciding
 
     def accept(self, message: InboundMessage) -> bool:
         """Store a message; False when this (channel, message_id) was stored before."""
-        # One Core INSERT, no ORM object: this runs once per acknowledgement.
+        # One Core INSERT in autocommit, no ORM object and no BEGIN/COMMIT round trips: this
+        # runs once per acknowledgement, and a single statement is atomic on its own.
         values = _row_values(message, received_at=self._now())
-        with self._factory() as session:
+        with self._engine.connect() as connection:
             try:
-                session.connection().execute(insert(_INBOUND), values)
-                session.commit()
+                connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                    _INSERT_INBOUND, values)
             except IntegrityError:
-                session.rollback()
                 return False
         return True
 
     def process_next(self) -> Outcome | None:
-        """Process the oldest pending message, if any; returns what the desk decided."""
-        with SqlUnitOfWork(self._factory, route=self._route) as uow:
-            row = uow.session.scalar(
-                select(InboundRow).where(InboundRow.status == "pending")
-                .order_by(InboundRow.id).limit(1).with_for_update(skip_locked=True))
-            if row is None:
-                return None
-            message, row_id = message_from_row(row), row.id
-            try:
-                outcome = handle_message(desk=self._desk, uow=uow, message=message,
-                                         now=self._now())
-            except Exception:
-                log.exception("processing inbound message %s failed", row_id)
-                uow.session.rollback()
-                self._mark_failed(row_id)
-                return None
-            row.status, row.processed_at = "done", self._now()
-            row.intent = outcome.classification.intent.value
-            row.decision = outcome.classification.decision.value
-            row.tickets = list(outcome.tickets)
-            uow.commit()
-            return outcome
+        """Process the oldest pending message this thread may take; returns what the desk
+        decided, or None when there is none (or it failed, and is marked failed)."""
+        return self._process_one()[1]
 
     def process_pending(self, *, limit: int = 10_000) -> int:
+        """Process messages until none is left for this thread (or ``limit``); how many."""
         count = 0
-        while count < limit:
-            if self.process_next() is None and not self._has_pending():
-                break
+        while count < limit and self._process_one()[0]:
             count += 1
         return count
 
-    def _has_pending(self) -> bool:
-        # SKIP LOCKED: a message another instance is processing right now is not ours to
-        # wait for; counting it would make this loop spin until that instance commits.
-        with self._factory() as session:
-            return session.scalar(select(InboundRow.id).where(
-                InboundRow.status == "pending").limit(1)
-                .with_for_update(skip_locked=True)) is not None
+    def _process_one(self) -> tuple[bool, Outcome | None]:
+        """(whether a message was taken, what the desk decided)."""
+        with SqlUnitOfWork(self._factory, route=self._route) as uow:
+            row = self._take(uow)
+            if row is None:
+                return False, None
+            try:
+                return True, self._decide(uow, row)
+            finally:
+                with self._claims:
+                    self._busy_chats.discard(row.chat_id)
+
+    def _take(self, uow: SqlUnitOfWork) -> Row[Any] | None:
+        """Lock the oldest pending message of a chat no other thread here is working on.
+
+        Threads of one process work on different chats side by side (their database waits
+        overlap), but a chat's messages are decided one after another, in order: a reply, a
+        recall or a command sees everything said before it in that chat.
+        """
+        with self._claims:  # the choice and the claim of its chat are one step
+            busy = sorted(self._busy_chats)
+            query, params = ((_NEXT_PENDING_ELSEWHERE, {"busy": busy}) if busy
+                             else (_NEXT_PENDING, {}))
+            row = uow.session.connection().execute(query, params).first()
+            if row is not None:
+                self._busy_chats.add(row.chat_id)
+        return row
+
+    def _decide(self, uow: SqlUnitOfWork, row: Row[Any]) -> Outcome | None:
+        message = message_from_row(row)
+        try:
+            outcome = handle_message(desk=self._desk, uow=uow, message=message, now=self._now())
+        except Exception:
+            log.exception("processing inbound message %s failed", row.id)
+            uow.session.rollback()
+            self._mark_failed(row.id)
+            return None
+        uow.session.connection().execute(_MARK_DONE, {
+            "row_id": row.id, "status": "done", "processed_at": self._now(),
+            "intent": outcome.classification.intent.value,
+            "decision": outcome.classification.decision.value,
+            "tickets": list(outcome.tickets)})
+        uow.commit()
+        return outcome
 
     def _mark_failed(self, row_id: int) -> None:
         # A message that crashes the desk must not block the queue; it stays visible as failed.
@@ -99,6 +120,16 @@ _RECALL_SUFFIX = "#recall"
 
 
 _INBOUND: Table = InboundRow.__table__  # type: ignore[assignment]
+# Built once and run as plain rows: they run for every message, the ORM would add nothing.
+# SKIP LOCKED: a message another instance is processing is not ours.
+_INSERT_INBOUND = insert(_INBOUND)
+_NEXT_PENDING = (select(*_INBOUND.columns).where(_INBOUND.c.status == "pending")
+                 .order_by(_INBOUND.c.id).limit(1).with_for_update(skip_locked=True))
+_NEXT_PENDING_ELSEWHERE = _NEXT_PENDING.where(
+    _INBOUND.c.chat_id.not_in(bindparam("busy", expanding=True)))
+_MARK_DONE = (update(_INBOUND).where(_INBOUND.c.id == bindparam("row_id"))
+              .values({name: bindparam(name) for name in
+                       ("status", "processed_at", "intent", "decision", "tickets")}))
 
 
 def _row_values(message: InboundMessage, *, received_at: datetime) -> dict[str, Any]:
@@ -113,7 +144,7 @@ def _row_values(message: InboundMessage, *, received_at: datetime) -> dict[str, 
         "status": "pending", "tickets": []}
 
 
-def message_from_row(row: InboundRow) -> InboundMessage:
+def message_from_row(row: InboundRow | Row[Any]) -> InboundMessage:
     message_id = row.message_id.removesuffix(_RECALL_SUFFIX) if row.recalled else row.message_id
     return InboundMessage(
         channel=row.channel, message_id=message_id, chat_id=row.chat_id,
