@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from prometheus_client import Counter
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import sessionmaker
 
 from bot.channels.base import Coalescing, Deferred, Sender, SendError
@@ -65,6 +65,37 @@ class Unit:
     leases: tuple[Lease, ...]
 
 
+class SentMarks:
+    """Marks delivered rows sent, in as few transactions as the database allows.
+
+    Each send waits until its rows are committed as sent (so a returned send is on record),
+    but while one mark is being written, the sends that finish meanwhile gather for the next:
+    under load a handful of commits mark hundreds of messages; alone, a send is marked at once.
+    """
+
+    def __init__(self, write: Callable[[Sequence[int]], None]) -> None:
+        self._write = write
+        self._gathering: list[int] = []
+        self._gathered: asyncio.Future[None] | None = None
+        self._writing = asyncio.Lock()
+
+    async def mark(self, row_ids: Sequence[int]) -> None:
+        self._gathering.extend(row_ids)
+        if self._gathered is None:
+            self._gathered = asyncio.get_running_loop().create_future()
+        ours = self._gathered
+        async with self._writing:  # one write at a time; the next batch gathers meanwhile
+            if not ours.done():
+                batch, self._gathering, self._gathered = self._gathering, [], None
+                try:
+                    await asyncio.to_thread(self._write, batch)
+                except Exception as err:  # every send of the batch hears of it
+                    ours.set_exception(err)
+                else:
+                    ours.set_result(None)
+        await ours
+
+
 class OutboxWorker:
     def __init__(self, *, session_factory: sessionmaker[Any], senders: Mapping[str, Sender],
                  now: Callable[[], datetime], max_attempts: int = 12,
@@ -81,14 +112,16 @@ class OutboxWorker:
         chats: dict[tuple[str, str], list[Unit]] = {}
         for unit in self._units(leases):
             chats.setdefault((unit.channel, unit.chat_id), []).append(unit)
-        results = await asyncio.gather(*(self._send_chat(units) for units in chats.values()))
+        marks = SentMarks(self._mark_sent)  # one per round: the chats' sends share its commits
+        results = await asyncio.gather(*(self._send_chat(units, marks=marks)
+                                         for units in chats.values()))
         return sum(results)
 
-    async def _send_chat(self, units: Sequence[Unit]) -> int:
+    async def _send_chat(self, units: Sequence[Unit], *, marks: SentMarks) -> int:
         """One chat's units in order; once one cannot go now, the rest wait with it."""
         delivered = 0
         for index, unit in enumerate(units):
-            sent, retry_at = await self._send(unit)
+            sent, retry_at = await self._send(unit, marks=marks)
             delivered += sent
             if retry_at is not None:
                 later = [lease for rest in units[index + 1:] for lease in rest.leases]
@@ -97,7 +130,7 @@ class OutboxWorker:
                 break
         return delivered
 
-    async def _send(self, unit: Unit) -> tuple[int, datetime | None]:
+    async def _send(self, unit: Unit, *, marks: SentMarks) -> tuple[int, datetime | None]:
         """Deliver ``unit``: (rows sent, when the chat may try again, None when it may now)."""
         sender = self._senders.get(unit.channel.split(":")[0])
         try:
@@ -119,7 +152,7 @@ class OutboxWorker:
             log.exception("sender %s crashed", unit.channel)
             crash = SendError(retryable=True, reason=repr(err))
             return 0, await asyncio.to_thread(self._record_failure, unit, crash)
-        await asyncio.to_thread(self._mark_sent, [lease.id for lease in unit.leases])
+        await marks.mark([lease.id for lease in unit.leases])
         OUTBOX_SENT.labels(unit.channel).inc(len(unit.leases))
         return len(unit.leases), None
 
@@ -139,26 +172,27 @@ class OutboxWorker:
                     yield Unit(channel, chat_id, lease.message, (lease,))
 
     def _lease_due(self, batch: int) -> list[Lease]:
+        """Take the due rows and push their next attempt past the lease, in one statement."""
         now = self._now()
+        due = (select(_OUTBOX.c.id).where(_OUTBOX.c.status == "pending",
+                                          _OUTBOX.c.next_attempt_at <= now)
+               .order_by(_OUTBOX.c.id).limit(batch).with_for_update(skip_locked=True))
+        lease = (update(_OUTBOX).where(_OUTBOX.c.id.in_(due))
+                 .values(attempts=_OUTBOX.c.attempts + 1, next_attempt_at=now + LEASE)
+                 .returning(*_OUTBOX.columns))
         with self._factory() as session:
-            rows = session.scalars(
-                select(OutboxRow).where(OutboxRow.status == "pending",
-                                        OutboxRow.next_attempt_at <= now)
-                .order_by(OutboxRow.id).limit(batch).with_for_update(skip_locked=True)).all()
-            leases = []
-            for row in rows:
-                row.attempts += 1
-                row.next_attempt_at = now + LEASE
-                leases.append(Lease(row.id, row.channel, row.chat_id, _message(row),
-                                    row.attempts))
+            rows = session.connection().execute(lease).all()
             session.commit()
-        return leases
+        # RETURNING gives no order; a chat's messages must go in the order they were queued.
+        return [Lease(row.id, row.channel, row.chat_id, _message(row), row.attempts)
+                for row in sorted(rows, key=lambda row: row.id)]
 
     def _mark_sent(self, row_ids: Sequence[int]) -> None:
-        """Every source row of one payload is marked sent in one transaction."""
+        """Every row of ``row_ids`` (one payload's, or several sends') marked sent at once."""
         with self._factory() as session:
-            session.execute(update(OutboxRow).where(OutboxRow.id.in_(row_ids))
-                            .values(status="sent", sent_at=self._now(), last_error=None))
+            session.connection().execute(
+                update(_OUTBOX).where(_OUTBOX.c.id.in_(row_ids))
+                .values(status="sent", sent_at=self._now(), last_error=None))
             session.commit()
 
     def _postpone(self, leases: Sequence[Lease], until: datetime) -> None:
@@ -194,7 +228,10 @@ class OutboxWorker:
         return None if final else retry_at
 
 
-def _message(row: OutboxRow) -> OutboundMessage:
+_OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
+
+
+def _message(row: Any) -> OutboundMessage:
     return OutboundMessage(chat_id=row.chat_id, text=row.text, mentions=tuple(row.mentions),
                            ticket=row.ticket, event=row.event, level=row.level,
                            markdown=row.markdown, extra={"delivery_id": str(row.id)})
