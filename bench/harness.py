@@ -126,6 +126,18 @@ class Service:
         assert self.process is not None
         return live_children(self.process.pid)
 
+    def started_worker(self, *, timeout: float = 60.0) -> int:
+        """The worker child's pid once it has started its loops (it logs so): before that
+        it is still importing and building its services, so its memory is not settled."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            log = self.log_path.read_text(encoding="utf-8", errors="replace")
+            for pid in self.worker_pids():
+                if f"[worker {pid}] bot.worker_process: background work started" in log:
+                    return pid
+            time.sleep(0.05)
+        raise RuntimeError(f"the worker process did not start: see {self.log_path}")
+
     def cpu_seconds(self) -> float:
         """User + system CPU used so far by the process group (the service and its worker),
         plus what exited workers left in the service's account (``cutime``, ``cstime``)."""

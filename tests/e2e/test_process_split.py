@@ -82,11 +82,9 @@ def test_a_killed_worker_is_restarted_and_loses_nothing(
 
 def test_a_sigkilled_service_takes_its_worker_along(service: Service) -> None:
     assert service.process is not None
-    (worker,) = service.worker_pids()
     # Past its start-up, so it is the kernel's parent-death signal that must end it (a
     # worker whose parent died even earlier refuses to start at all).
-    wait_for(lambda: f"[worker {worker}] bot.worker_process: background work started"
-             in service.log_path.read_text(encoding="utf-8"), timeout=60)
+    worker = service.started_worker()
     try:
         service.process.send_signal(signal.SIGKILL)  # the service only, not its group
         service.process.wait(timeout=30)
