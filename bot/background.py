@@ -59,10 +59,6 @@ class BackgroundProcess:
         return (not self._stopping and self._process is not None
                 and self._process.poll() is None)
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
-
     def start(self) -> None:
         self._spawn()
         self._supervisor = asyncio.get_running_loop().create_task(self._supervise())
