@@ -7,6 +7,7 @@ Shared by the load benchmark (bench/load.py) and the fault and multi-instance te
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,8 +65,34 @@ def write_config(directory: Path, *, database_url: str, callback_url: str,
     return path
 
 
+def proc_stat(pid: int) -> list[str] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name (Linux): [0] state,
+    [1] ppid, [2] process group, [11] utime, [12] stime, [13] cutime, [14] cstime (ticks).
+    None when the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def processes() -> Iterator[tuple[int, list[str]]]:
+    """Every process on the machine with its stat fields (zombies included)."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (fields := proc_stat(int(entry))) is not None:
+            yield int(entry), fields
+
+
+def live_children(pid: int) -> list[int]:
+    return [child for child, f in processes() if int(f[1]) == pid and f[0] != "Z"]
+
+
+def live_group(pgid: int) -> list[int]:
+    return [member for member, f in processes() if int(f[2]) == pgid and f[0] != "Z"]
+
+
 class Service:
-    """One ``gridbot serve`` subprocess; its output goes to ``log_path``."""
+    """One ``gridbot serve`` subprocess (with its worker child, by default); its output and
+    the worker's go to ``log_path``. It leads a process group of its own."""
 
     def __init__(self, config: Path, *, log_path: Path, port: int | None = None) -> None:
         self.config = config
@@ -93,11 +121,47 @@ class Service:
         self.stop()
         raise RuntimeError(f"gridbot serve did not become healthy: see {self.log_path}")
 
+    def worker_pids(self) -> list[int]:
+        """The live ``gridbot work`` child (one, unless it is being restarted: none)."""
+        assert self.process is not None
+        return live_children(self.process.pid)
+
+    def started_worker(self, *, timeout: float = 60.0) -> int:
+        """The worker child's pid once it has started its loops (it logs so): before that
+        it is still importing and building its services, so its memory is not settled."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            log = self.log_path.read_text(encoding="utf-8", errors="replace")
+            for pid in self.worker_pids():
+                if f"[worker {pid}] bot.worker_process: background work started" in log:
+                    return pid
+            time.sleep(0.05)
+        raise RuntimeError(f"the worker process did not start: see {self.log_path}")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU used so far by the process group (the service and its worker),
+        plus what exited workers left in the service's account (``cutime``, ``cstime``)."""
+        assert self.process is not None
+        ticks = 0
+        for pid, f in processes():
+            if int(f[2]) == self.process.pid:
+                ticks += int(f[11]) + int(f[12]) + (int(f[13]) + int(f[14])
+                                                    if pid == self.process.pid else 0)
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def kill(self) -> None:
-        """SIGKILL: no shutdown hook runs, exactly like a crash."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=30)
+        """SIGKILL: no shutdown hook runs, exactly like a crash. The worker dies with the
+        service (it asked the kernel to); the group kill makes sure of it, and it is sent
+        before the service is reaped, so the group id cannot have been reused."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while live_group(self.process.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:

@@ -232,13 +232,6 @@ def _end_to_end(inbound: Any, sent: Sent, arrivals: list[Arrival]) -> list[float
     return times
 
 
-def _cpu_seconds(service: Service) -> float:
-    """User + system CPU the service process used so far (Linux /proc)."""
-    assert service.process is not None
-    fields = Path(f"/proc/{service.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 @contextmanager
 def database(backend: str, directory: Path) -> Iterator[str]:
     """A fresh database: a file for SQLite, a dedicated schema for PostgreSQL."""
@@ -266,13 +259,13 @@ async def run_backend(backend: str, *, rate: float, seconds: float,
         try:
             for service in services:
                 await asyncio.to_thread(service.start)
-            cpu_at_start = sum(_cpu_seconds(service) for service in services)
+            cpu_at_start = sum(service.cpu_seconds() for service in services)
             items = plan(int(rate * seconds), run_id=uuid.uuid4().hex[:8])
             started = time.monotonic()
             sent = await drive([service.url for service in services], items, rate=rate)
             sending_s = time.monotonic() - started
             drain_s = await drain(url)
-            cpu_s = sum(_cpu_seconds(service) for service in services) - cpu_at_start
+            cpu_s = sum(service.cpu_seconds() for service in services) - cpu_at_start
         finally:
             for service in services:
                 await asyncio.to_thread(service.stop)

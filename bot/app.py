@@ -1,4 +1,4 @@
-"""The FastAPI app factory; the lifespan builds services, workers and the scheduler."""
+"""The FastAPI app factory; the lifespan builds the services and starts the background work."""
 
 from __future__ import annotations
 
@@ -6,63 +6,64 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
-import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from bot import logredact
+from bot.background import BackgroundProcess
 from bot.channels import console, generic
 from bot.channels.base import Sender
-from bot.channels.bridge_out import BridgeSender
 from bot.channels.wecom import routes as wecom_routes
-from bot.channels.wecom.outbound import build_wecom_outbound
 from bot.dashboard.mount import mount_dashboard
+from bot.live_services import open_services
 from bot.openapi import document_errors, error_responses
-from bot.runtime import Runtime
-from bot.services import build_services
+from bot.runtime import Background, Runtime
+from bot.services import Services
 from bot.settings import Settings
 from bot.workers import Workers
-from dispatcher.clock import Clock, SystemClock
+from dispatcher.clock import Clock
 
 log = logging.getLogger(__name__)
 
 
+BackgroundMode = Literal["thread", "process", "none"]
+
+
 def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None,
-               senders: Mapping[str, Sender] | None = None, start_workers: bool = True) -> FastAPI:
-    """Build the app; nothing is opened until the lifespan starts."""
+               senders: Mapping[str, Sender] | None = None,
+               background: BackgroundMode = "thread",
+               config_path: Path | None = None) -> FastAPI:
+    """Build the app; nothing is opened until the lifespan starts.
+
+    ``background`` says where inbox processing, delivery, the sweep and the digests run:
+    ``thread`` in this process (in-process tests), ``process`` in a supervised
+    ``gridbot work`` child reading ``config_path`` (``gridbot serve``), ``none`` nowhere.
+    """
+    if background == "process" and (config_path is None or clock is not None
+                                     or senders is not None):
+        # The child reads its settings from the file and builds its own clock and senders;
+        # a test's virtual clock or fake sender could not follow it there.
+        raise ValueError('background="process" needs config_path and takes no clock or senders')
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        logredact.install(settings)  # before anything can log a secret or a phone number
-        the_clock = clock or SystemClock()
-        wecom = build_wecom_outbound(settings.wecom, clock=the_clock)
-        bridge_http = httpx.AsyncClient(timeout=10)
-        bridge = BridgeSender(http=bridge_http, sources=settings.generic,
-                              route=settings.outbound.chats)
-        try:
-            services = build_services(settings, clock=the_clock, engine=engine,
-                                      senders={"generic": bridge, **wecom.senders,
-                                               **(senders or {})})
-            runtime = Runtime(services=services)
+        async with open_services(settings, clock=clock, engine=engine,
+                                 senders=senders) as services:
+            runtime = Runtime(services=services,
+                              background=_background(background, services, config_path))
             app.state.runtime = runtime
-            if start_workers:
-                runtime.workers = Workers(services)
-                runtime.workers.start()
+            if runtime.background is not None:
+                runtime.background.start()
             try:
                 yield
             finally:
-                if runtime.workers is not None:
-                    await runtime.workers.stop()
-                if engine is None:
-                    services.engine.dispose()
-        finally:
-            await wecom.aclose()
-            await bridge_http.aclose()
+                if runtime.background is not None:
+                    await runtime.background.stop()
 
     app = FastAPI(title="gridbot", version="0.1.0", lifespan=lifespan)
     app.include_router(generic.router)
@@ -88,14 +89,23 @@ async def healthz(request: Request) -> JSONResponse:
     """Liveness, database reachability and scheduler state."""
     runtime: Runtime = request.app.state.runtime
     database = await asyncio.to_thread(_database_ok, runtime.services.engine)
-    workers = runtime.workers
     body: dict[str, Any] = {
         "status": "ok" if database else "degraded",
         "database": "ok" if database else "unreachable",
-        "scheduler": "running" if workers and workers.running else "stopped",
+        "scheduler": "running" if runtime.background_running else "stopped",
         "responsibility_list": runtime.services.lists.current.label,
     }
     return JSONResponse(body, status_code=200 if database else 503)
+
+
+def _background(mode: BackgroundMode, services: Services,
+                config_path: Path | None) -> Background | None:
+    if mode == "thread":
+        return Workers(services)
+    if mode == "process":
+        assert config_path is not None  # checked in create_app
+        return BackgroundProcess(config_path=config_path)
+    return None
 
 
 def _database_ok(engine: Engine) -> bool:

@@ -6,6 +6,7 @@ import json
 import sys
 import tempfile
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -33,10 +34,19 @@ def settings_from(path: Path) -> Settings:
         raise fail(str(err)) from None
 
 
+class BackgroundMode(StrEnum):
+    process = "process"
+    thread = "thread"
+
+
 @app.command()
 def serve(config: ConfigOption = Path("config.yaml"),
           host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="端口")] = 8000) -> None:
+          port: Annotated[int, typer.Option(help="端口")] = 8000,
+          background: Annotated[BackgroundMode, typer.Option(
+              help="后台工作（处理消息、投递、定时扫描、日报）在哪里运行："
+                   "process＝独立子进程（默认），thread＝本进程")] = BackgroundMode.process,
+          ) -> None:
     """运行服务（make run 启动的就是它）。"""
     import uvicorn
 
@@ -49,10 +59,36 @@ def serve(config: ConfigOption = Path("config.yaml"),
     engine = make_engine(settings.database_url)
     upgrade(engine)
     try:
-        application = create_app(settings, engine=engine)
+        application = create_app(settings, engine=engine, background=background.value,
+                                 config_path=config)
         uvicorn.run(application, host=host, port=port, log_level="info")
     finally:
         engine.dispose()
+
+
+@app.command()
+def work(config: ConfigOption = Path("config.yaml"),
+         wake_fd: Annotated[int | None, typer.Option(
+             "--wake-fd", help="唤醒管道的读端（由 serve 传入；管道关闭即停止）")] = None) -> None:
+    """只运行后台工作：处理收到的消息、投递待发消息、定时扫描和日报，不监听 HTTP。
+
+    serve 默认以子进程方式运行它；数据库须已迁移（gridbot db upgrade）。
+    """
+    import asyncio
+
+    from bot.channels.wecom.settings import WeComConfigError
+    from bot.worker_process import configure_logging, die_with_parent, run_worker
+
+    # First of all, so that no work starts for a service that is already gone.
+    if wake_fd is not None and not die_with_parent(wake_fd):
+        raise fail("启动后台工作的 serve 进程已退出")
+    settings = settings_from(config)
+    configure_logging()
+    _ensure_sqlite_dir(settings.database_url)
+    try:
+        asyncio.run(run_worker(settings, wake_fd=wake_fd))
+    except (ConfigError, WeComConfigError) as err:
+        raise fail(str(err)) from None
 
 
 @db_app.command("upgrade")

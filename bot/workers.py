@@ -62,6 +62,12 @@ class Workers:
     def running(self) -> bool:
         return bool(self.scheduler.running) and all(not t.done() for t in self._tasks)
 
+    def wake_inbox(self) -> None:
+        self.inbox_wake.set()
+
+    def wake_outbox(self) -> None:
+        self.outbox_wake.set()
+
     async def sweep(self) -> None:
         fired = await asyncio.to_thread(self.sweep_once)
         if fired:
@@ -103,8 +109,11 @@ class Workers:
     async def _loop(wake: asyncio.Event, work: object) -> None:
         assert callable(work)
         while True:
+            # Not asyncio.wait_for: on Python 3.11 it swallows a cancellation that arrives just
+            # as the event is set (a wake-up right before stop), and the loop never ends.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=POLL_SECONDS)
+                async with asyncio.timeout(POLL_SECONDS):
+                    await wake.wait()
             wake.clear()
             try:
                 await work()

@@ -55,4 +55,4 @@ def seed(settings: Settings, engine: Engine) -> None:
 
 def dashboard_app(settings: Settings, engine: Engine) -> FastAPI:
     """The real app over the seeded database, its clock stopped at ``NOW``."""
-    return create_app(settings, engine=engine, clock=VirtualClock(NOW), start_workers=False)
+    return create_app(settings, engine=engine, clock=VirtualClock(NOW), background="none")

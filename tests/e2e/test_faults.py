@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine, make_url
 
-from bench.harness import Receiver, Service
+from bench.harness import Receiver, Service, live_group
 from models.tables import InboundRow, OutboxRow
 from tests.conftest import PG_URL
 from tests.e2e.process_support import (
@@ -175,11 +175,16 @@ def test_database_outage_fails_cleanly_and_recovers(
     assert_exactly_once(engine, [m for m, _ in before + during + after])
 
 
-def _rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmRSS")
+def _rss_kb(service: Service) -> int:
+    """Resident memory of the service: the HTTP process and its worker child, which holds
+    the outbox batch."""
+    assert service.process is not None
+    total = 0
+    for pid in live_group(service.process.pid):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
 
 
 def test_failing_then_hanging_bridge_retries_without_duplicates(
@@ -188,8 +193,8 @@ def test_failing_then_hanging_bridge_retries_without_duplicates(
     receiver.mode = "fail"
     with Service(config, log_path=tmp_path / "serve.log") as service, \
             httpx.Client(base_url=service.url, timeout=30) as client:
-        assert service.process is not None
-        rss_before = _rss_kb(service.process.pid)
+        service.started_worker()
+        rss_before = _rss_kb(service)
         for _, body in [report(i, prefix="fail") for i in range(3)]:
             assert post(client, body).status_code == 200
         # One chat keeps its order: the first message is retried, the two after it wait
@@ -215,7 +220,7 @@ def test_failing_then_hanging_bridge_retries_without_duplicates(
 
         receiver.mode = "ok"
         wait_for(lambda: settled(engine) and len(rows(engine, OutboxRow.id)) == 5, timeout=120)
-        rss_after = _rss_kb(service.process.pid)
+        rss_after = _rss_kb(service)
     delivered = [(a.body["ticket"], a.body["event"]) for a in receiver.arrivals]
     assert len(delivered) == len(set(delivered)) == 5
     assert rss_after - rss_before < 50_000, "memory grew while the bridge was down"

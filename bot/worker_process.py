@@ -1,0 +1,106 @@
+"""``gridbot work``: the background work (inbox, outbox, sweep, digests) without HTTP.
+
+Run by ``gridbot serve`` as its child (see ``bot/background.py``) with ``--wake-fd``: the
+read end of a pipe whose bytes wake the loops (``i`` inbox, ``o`` outbox) and whose
+end-of-file means "the service is stopping or gone". Every loop also polls each second, so
+a lost wake-up only costs latency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import logging
+import os
+import select
+import signal
+import sys
+
+from bot.live_services import open_services
+from bot.settings import Settings
+from bot.workers import Workers
+
+log = logging.getLogger(__name__)
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(wake_fd: int) -> bool:
+    """Linux: have the kernel SIGKILL this process when its parent dies.
+
+    A SIGKILLed ``gridbot serve`` must take its worker with it, exactly as a crash of the one
+    process it replaces did: nothing may keep working for a service that is gone. The request
+    only covers deaths after it, so it returns False when the parent is already gone: its pid
+    changed, or the wake pipe has lost its only writer (the parent holds it and nobody
+    else), which also catches a parent that died before this process could even read its
+    parent pid.
+    """
+    parent = os.getppid()
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    return os.getppid() == parent and _has_writer(wake_fd)
+
+
+def _has_writer(fd: int) -> bool:
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return not any(events & select.POLLHUP for _, events in poller.poll(0))
+
+
+def configure_logging() -> None:
+    """Warnings and errors from everything, as the HTTP process prints them, plus the bot's
+    own notes (start, stop, scheduled runs); not httpx's or APScheduler's line per request
+    and per job run, which at load would cost more than the work."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s [worker %(process)d] %(name)s: "
+                               "%(message)s")
+    logging.getLogger("bot").setLevel(logging.INFO)
+
+
+async def run_worker(settings: Settings, *, wake_fd: int | None) -> None:
+    """Run the workers until SIGTERM, SIGINT (unsupervised only) or the pipe's end-of-file."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    if wake_fd is None:
+        loop.add_signal_handler(signal.SIGINT, stop.set)
+    else:
+        # Ctrl-C reaches the whole process group; the supervising parent then stops us
+        # through the pipe, in order, instead of racing it with an exit it would restart.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    async with open_services(settings) as services:
+        workers = Workers(services)
+        workers.start()
+        if wake_fd is not None:
+            _listen(loop, wake_fd, workers, stop)
+        log.info("background work started")
+        try:
+            await stop.wait()
+        finally:
+            if wake_fd is not None:
+                loop.remove_reader(wake_fd)
+                os.close(wake_fd)
+            await workers.stop()
+    log.info("background work stopped")
+
+
+def _listen(loop: asyncio.AbstractEventLoop, fd: int, workers: Workers,
+            stop: asyncio.Event) -> None:
+    os.set_blocking(fd, False)
+
+    def on_readable() -> None:
+        try:
+            data = os.read(fd, 4096)
+        except BlockingIOError:
+            return
+        if not data:  # the parent closed its end or is gone
+            loop.remove_reader(fd)
+            stop.set()
+            return
+        if b"i" in data:
+            workers.wake_inbox()
+        if b"o" in data:
+            workers.wake_outbox()
+
+    loop.add_reader(fd, on_readable)
