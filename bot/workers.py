@@ -27,10 +27,25 @@ DIGEST_CHECK_SECONDS = 60
 INBOX_CHUNK = 20
 
 
+def inbox_lanes(services: Services) -> int:
+    """How many chats the inbox decides side by side: configured, else by database.
+
+    On PostgreSQL each decision waits on a dozen network round trips, so four chats at once
+    keep the process busy; SQLite works in-process behind one write lock, where a second
+    lane would only wait for the first.
+    """
+    configured = services.settings.inbox_parallel_chats
+    if configured is not None:
+        return configured
+    return 4 if services.engine.dialect.name == "postgresql" else 1
+
+
 class Workers:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.inbox_wake = asyncio.Event()
+        # One wake-up event per inbox lane: each lane is a thread deciding one chat at a time,
+        # and every lane hears every wake-up.
+        self.inbox_lanes = [asyncio.Event() for _ in range(inbox_lanes(services))]
         self.outbox_wake = asyncio.Event()
         self.scheduler = AsyncIOScheduler(timezone=services.settings.tz)
         self._tasks: list[asyncio.Task[None]] = []
@@ -46,9 +61,10 @@ class Workers:
                                misfire_grace_time=None,
                                next_run_time=self.services.clock.now())
         self.scheduler.start()
-        self._tasks = [asyncio.create_task(self._loop(self.inbox_wake, self._drain_inbox)),
+        self._tasks = [*(asyncio.create_task(self._loop(lane, self._drain_inbox))
+                         for lane in self.inbox_lanes),
                        asyncio.create_task(self._loop(self.outbox_wake, self._deliver))]
-        self.inbox_wake.set()  # catch up on anything stored before a restart
+        self.wake_inbox()  # catch up on anything stored before a restart
 
     async def stop(self) -> None:
         self.scheduler.shutdown(wait=False)
@@ -63,7 +79,8 @@ class Workers:
         return bool(self.scheduler.running) and all(not t.done() for t in self._tasks)
 
     def wake_inbox(self) -> None:
-        self.inbox_wake.set()
+        for lane in self.inbox_lanes:
+            lane.set()
 
     def wake_outbox(self) -> None:
         self.outbox_wake.set()
