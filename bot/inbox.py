@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, Table, bindparam, insert, select, update
+from sqlalchemy import Engine, Row, String, Table, all_, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -32,6 +33,9 @@ class Inbox:
         self._desk = desk
         self._route = route
         self._now = now
+        self._next_elsewhere = (_NEXT_PENDING_ELSEWHERE_PG
+                                if self._engine.dialect.name == "postgresql"
+                                else _NEXT_PENDING_ELSEWHERE)
         self._claims = threading.Lock()
         self._busy_chats: set[str] = set()  # chats a thread of this process is deciding
 
@@ -81,7 +85,7 @@ class Inbox:
         """
         with self._claims:  # the choice and the claim of its chat are one step
             busy = sorted(self._busy_chats)
-            query, params = ((_NEXT_PENDING_ELSEWHERE, {"busy": busy}) if busy
+            query, params = ((self._next_elsewhere, {"busy": busy}) if busy
                              else (_NEXT_PENDING, {}))
             row = uow.session.connection().execute(query, params).first()
             if row is not None:
@@ -125,8 +129,12 @@ _INBOUND: Table = InboundRow.__table__  # type: ignore[assignment]
 _INSERT_INBOUND = insert(_INBOUND)
 _NEXT_PENDING = (select(*_INBOUND.columns).where(_INBOUND.c.status == "pending")
                  .order_by(_INBOUND.c.id).limit(1).with_for_update(skip_locked=True))
+# ... and not of a chat another thread here is deciding. On PostgreSQL the chats go as one
+# array parameter, so the statement's text never changes and stays prepared.
 _NEXT_PENDING_ELSEWHERE = _NEXT_PENDING.where(
     _INBOUND.c.chat_id.not_in(bindparam("busy", expanding=True)))
+_NEXT_PENDING_ELSEWHERE_PG = _NEXT_PENDING.where(
+    _INBOUND.c.chat_id != all_(bindparam("busy", type_=ARRAY(String))))
 _MARK_DONE = (update(_INBOUND).where(_INBOUND.c.id == bindparam("row_id"))
               .values({name: bindparam(name) for name in
                        ("status", "processed_at", "intent", "decision", "tickets")}))

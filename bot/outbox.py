@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from prometheus_client import Counter
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import sessionmaker
 
 from bot.channels.base import Coalescing, Deferred, Sender, SendError
@@ -174,14 +174,9 @@ class OutboxWorker:
     def _lease_due(self, batch: int) -> list[Lease]:
         """Take the due rows and push their next attempt past the lease, in one statement."""
         now = self._now()
-        due = (select(_OUTBOX.c.id).where(_OUTBOX.c.status == "pending",
-                                          _OUTBOX.c.next_attempt_at <= now)
-               .order_by(_OUTBOX.c.id).limit(batch).with_for_update(skip_locked=True))
-        lease = (update(_OUTBOX).where(_OUTBOX.c.id.in_(due))
-                 .values(attempts=_OUTBOX.c.attempts + 1, next_attempt_at=now + LEASE)
-                 .returning(*_OUTBOX.columns))
         with self._factory() as session:
-            rows = session.connection().execute(lease).all()
+            rows = session.connection().execute(
+                _LEASE, {"now": now, "until": now + LEASE, "batch": batch}).all()
             session.commit()
         # RETURNING gives no order; a chat's messages must go in the order they were queued.
         return [Lease(row.id, row.channel, row.chat_id, _message(row), row.attempts)
@@ -190,9 +185,7 @@ class OutboxWorker:
     def _mark_sent(self, row_ids: Sequence[int]) -> None:
         """Every row of ``row_ids`` (one payload's, or several sends') marked sent at once."""
         with self._factory() as session:
-            session.connection().execute(
-                update(_OUTBOX).where(_OUTBOX.c.id.in_(row_ids))
-                .values(status="sent", sent_at=self._now(), last_error=None))
+            session.connection().execute(_MARK_SENT, {"ids": list(row_ids), "at": self._now()})
             session.commit()
 
     def _postpone(self, leases: Sequence[Lease], until: datetime) -> None:
@@ -229,6 +222,15 @@ class OutboxWorker:
 
 
 _OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
+# Built once with parameters (SQLAlchemy keeps the compiled form): they run for every send.
+_DUE = (select(_OUTBOX.c.id)
+        .where(_OUTBOX.c.status == "pending", _OUTBOX.c.next_attempt_at <= bindparam("now"))
+        .order_by(_OUTBOX.c.id).limit(bindparam("batch")).with_for_update(skip_locked=True))
+_LEASE = (update(_OUTBOX).where(_OUTBOX.c.id.in_(_DUE))
+          .values(attempts=_OUTBOX.c.attempts + 1, next_attempt_at=bindparam("until"))
+          .returning(*_OUTBOX.columns))
+_MARK_SENT = (update(_OUTBOX).where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+              .values(status="sent", sent_at=bindparam("at"), last_error=None))
 
 
 def _message(row: Any) -> OutboundMessage:

@@ -40,12 +40,46 @@ def inbox_lanes(services: Services) -> int:
     return 4 if services.engine.dialect.name == "postgresql" else 1
 
 
+class InboxLanes:
+    """Wake-ups for the inbox lanes: each goes to one idle lane, not to every lane.
+
+    A working lane takes the next message itself when it finishes; waking every lane for
+    every message would send the idle ones to the database for nothing (they find their chats
+    taken). A wake-up that finds no lane idle is kept for the next lane that finishes.
+    """
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._idle: list[asyncio.Event] = []  # first idle, first woken
+        self._kept = False
+
+    def wake(self) -> None:
+        if self._idle:
+            self._idle.pop(0).set()
+        else:
+            self._kept = True
+
+    async def wait(self, turn: asyncio.Event) -> None:
+        """Until this lane is woken, or ``POLL_SECONDS`` have passed."""
+        if self._kept:
+            self._kept = False
+            return
+        turn.clear()
+        self._idle.append(turn)
+        try:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(POLL_SECONDS):
+                    await turn.wait()
+        finally:
+            if turn in self._idle:
+                self._idle.remove(turn)
+
+
 class Workers:
     def __init__(self, services: Services) -> None:
         self.services = services
-        # One wake-up event per inbox lane: each lane is a thread deciding one chat at a time,
-        # and every lane hears every wake-up.
-        self.inbox_lanes = [asyncio.Event() for _ in range(inbox_lanes(services))]
+        # each lane is a thread deciding one chat at a time
+        self.inbox = InboxLanes(inbox_lanes(services))
         self.outbox_wake = asyncio.Event()
         self.scheduler = AsyncIOScheduler(timezone=services.settings.tz)
         self._tasks: list[asyncio.Task[None]] = []
@@ -61,8 +95,7 @@ class Workers:
                                misfire_grace_time=None,
                                next_run_time=self.services.clock.now())
         self.scheduler.start()
-        self._tasks = [*(asyncio.create_task(self._loop(lane, self._drain_inbox))
-                         for lane in self.inbox_lanes),
+        self._tasks = [*(asyncio.create_task(self._inbox_lane()) for _ in range(self.inbox.count)),
                        asyncio.create_task(self._loop(self.outbox_wake, self._deliver))]
         self.wake_inbox()  # catch up on anything stored before a restart
 
@@ -79,8 +112,7 @@ class Workers:
         return bool(self.scheduler.running) and all(not t.done() for t in self._tasks)
 
     def wake_inbox(self) -> None:
-        for lane in self.inbox_lanes:
-            lane.set()
+        self.inbox.wake()
 
     def wake_outbox(self) -> None:
         self.outbox_wake.set()
@@ -109,6 +141,16 @@ class Workers:
             DIGESTS_SENT.inc(sent)
             self.outbox_wake.set()
 
+    async def _inbox_lane(self) -> None:
+        turn = asyncio.Event()
+        while True:
+            await self.inbox.wait(turn)
+            try:
+                await self._drain_inbox()
+            except Exception:  # the lane must survive a database outage and recover by itself
+                log.exception("inbox work failed; retrying")
+                await asyncio.sleep(POLL_SECONDS)
+
     async def _drain_inbox(self) -> None:
         # Small chunks, waking the outbox after each: a reply leaves while the backlog drains.
         while True:
@@ -118,6 +160,7 @@ class Workers:
                 self.outbox_wake.set()
             if processed < INBOX_CHUNK:
                 return
+            self.inbox.wake()  # a backlog: another lane may take the other chats' messages
 
     async def _deliver(self) -> None:
         await self.services.outbox.deliver_due()

@@ -103,10 +103,10 @@ class BulkTickets:
         self._changes: dict[int, dict[str, Any]] = {}
         event.listen(session, "after_soft_rollback", self._discard)
 
-    def load(self, query: Select[Any]) -> list[Ticket]:
+    def load(self, query: Select[Any], params: dict[str, Any] | None = None) -> list[Ticket]:
         self.write()
         tickets = []
-        for row in self._session.execute(query).mappings():
+        for row in self._session.connection().execute(query, params or {}).mappings():
             ticket = self._to_ticket(row)
             assert ticket.id is not None
             self._stored[ticket.id] = dict(row)  # the stored columns, as ``to_values`` gives them

@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, or_, select
+from sqlalchemy import Table, bindparam, insert, or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.messages import OutboundMessage
@@ -54,8 +54,26 @@ _TICKETS: Table = TicketRow.__table__  # type: ignore[assignment]
 # RETURNING and one grouped UPDATE at commit instead of an identity map, a flush and a
 # per-object UPDATE (about a third of the inbox's CPU under load, docs/benchmarks.md).
 _TICKET_SELECT = select(*_TICKETS.columns)
-# Built once: SQLAlchemy then reuses the compiled form instead of coercing every value.
+# Every statement is built once, with parameters: SQLAlchemy then keeps its cache key and
+# compiled form, and psycopg its server-side prepared statement, instead of redoing them
+# for each of the thousands of messages a day.
 _TICKET_INSERT = insert(_TICKETS).returning(_TICKETS.c.id)
+_IS_OPEN = _TICKETS.c.status.in_(_OPEN)
+_BY_ID = _TICKET_SELECT.where(_TICKETS.c.id == bindparam("id"))
+_BY_TAG = _TICKET_SELECT.where(_TICKETS.c.tag == bindparam("tag"))
+_OPEN_IN_CHAT = (_TICKET_SELECT.where(_TICKETS.c.chat_id == bindparam("chat_id"), _IS_OPEN)
+                 .order_by(_TICKETS.c.id))
+_OPEN_IN_CHAT_OF_ITEM = _OPEN_IN_CHAT.where(_TICKETS.c.item_code == bindparam("item"))
+_BY_SOURCE = (_TICKET_SELECT.where(_TICKETS.c.source_message_id == bindparam("message_id"))
+              .order_by(_TICKETS.c.id).limit(1))
+_FROM_MESSAGE = (_TICKET_SELECT.where(or_(
+    _TICKETS.c.source_message_id == bindparam("message_id"),
+    _TICKETS.c.source_message_id.like(bindparam("prefix"), escape="/")))
+    .order_by(_TICKETS.c.id))
+# SKIP LOCKED: a second instance sweeping at the same moment takes other tickets.
+_DUE = (_TICKET_SELECT.where(_TICKETS.c.next_timer_at <= bindparam("now"), _IS_OPEN)
+        .order_by(_TICKETS.c.next_timer_at, _TICKETS.c.id).limit(bindparam("limit"))
+        .with_for_update(skip_locked=True))
 
 
 class SqlTickets:
@@ -79,37 +97,30 @@ class SqlTickets:
         if self._rows.save(ticket):
             return
         # A ticket this unit of work did not read: read it so only what changed is written.
-        if ticket.id is None or not self._rows.load(_TICKET_SELECT.where(_TICKETS.c.id == ticket.id)):
+        if ticket.id is None or not self._rows.load(_BY_ID, {"id": ticket.id}):
             raise LookupError(f"ticket {ticket.tag} is not stored")
         self._rows.save(ticket)
 
     def get(self, tag: str) -> Ticket | None:
-        found = self._rows.load(_TICKET_SELECT.where(_TICKETS.c.tag == tag.upper()))
+        found = self._rows.load(_BY_TAG, {"tag": tag.upper()})
         return found[0] if found else None
 
     def open_in_chat(self, chat_id: str, *, item_code: str | None = None) -> Sequence[Ticket]:
-        query = _TICKET_SELECT.where(_TICKETS.c.chat_id == chat_id, _TICKETS.c.status.in_(_OPEN))
         if item_code is not None:  # the duplicate check: load one item's tickets, not the chat's
-            query = query.where(_TICKETS.c.item_code == item_code)
-        return self._rows.load(query.order_by(_TICKETS.c.id))
+            return self._rows.load(_OPEN_IN_CHAT_OF_ITEM, {"chat_id": chat_id, "item": item_code})
+        return self._rows.load(_OPEN_IN_CHAT, {"chat_id": chat_id})
 
     def by_source_message(self, message_id: str) -> Ticket | None:
-        found = self._rows.load(_TICKET_SELECT.where(_TICKETS.c.source_message_id == message_id)
-                                .order_by(_TICKETS.c.id).limit(1))
+        found = self._rows.load(_BY_SOURCE, {"message_id": message_id})
         return found[0] if found else None
 
     def from_message(self, message_id: str) -> Sequence[Ticket]:
-        return self._rows.load(_TICKET_SELECT.where(or_(
-            _TICKETS.c.source_message_id == message_id,
-            _TICKETS.c.source_message_id.startswith(message_id + "#", autoescape=True)))
-            .order_by(_TICKETS.c.id))
+        # "m1#020502" is the ticket of one problem of message m1 (several problems, one message)
+        prefix = message_id.replace("/", "//").replace("%", "/%").replace("_", "/_") + "#%"
+        return self._rows.load(_FROM_MESSAGE, {"message_id": message_id, "prefix": prefix})
 
     def due(self, *, now: datetime, limit: int) -> Sequence[Ticket]:
-        # SKIP LOCKED: a second instance sweeping at the same moment takes other tickets.
-        return self._rows.load(
-            _TICKET_SELECT.where(_TICKETS.c.next_timer_at <= now, _TICKETS.c.status.in_(_OPEN))
-            .order_by(_TICKETS.c.next_timer_at, _TICKETS.c.id).limit(limit)
-            .with_for_update(skip_locked=True))
+        return self._rows.load(_DUE, {"now": now, "limit": limit})
 
     def add_event(self, event: TicketEvent) -> None:
         self._events.add({
