@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, or_, select
+from sqlalchemy import Table, bindparam, event, insert, or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.messages import OutboundMessage
@@ -157,6 +157,12 @@ _ACTIVE_PRECEDENTS = (select(*_PRECEDENTS.columns).where(_PRECEDENTS.c.revoked_a
 class SqlPrecedents:
     def __init__(self, session: Session) -> None:
         self._session = session
+        # every report reads them; the reports of one transaction share one read
+        self._active: list[Precedent] | None = None
+        event.listen(session, "after_soft_rollback", self._forget)
+
+    def _forget(self, *_: Any) -> None:
+        self._active = None
 
     def add(self, precedent: Precedent) -> Precedent:
         row = PrecedentRow(**{name: getattr(precedent, name) for name in _PRECEDENT_FIELDS
@@ -164,6 +170,7 @@ class SqlPrecedents:
         row.keywords = list(precedent.keywords)
         self._session.add(row)
         self._session.flush()
+        self._active = None
         return _precedent(row)
 
     def get(self, precedent_id: int) -> Precedent | None:
@@ -171,8 +178,10 @@ class SqlPrecedents:
         return _precedent(row) if row else None
 
     def active(self) -> Sequence[Precedent]:
-        self._session.flush()  # a precedent added in this unit of work counts
-        return [_precedent(r) for r in self._session.connection().execute(_ACTIVE_PRECEDENTS)]
+        if self._active is None:
+            self._active = [_precedent(r) for r in
+                            self._session.connection().execute(_ACTIVE_PRECEDENTS)]
+        return self._active
 
     def revoke(self, precedent_id: int, *, at: datetime, by: str) -> Precedent | None:
         row = self._session.get(PrecedentRow, precedent_id)
@@ -180,6 +189,7 @@ class SqlPrecedents:
             return None
         row.revoked_at, row.revoked_by = at, by
         self._session.flush()
+        self._active = None
         return _precedent(row)
 
 

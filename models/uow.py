@@ -1,4 +1,5 @@
-"""The unit of work: the one place that commits. One inbound message = one transaction."""
+"""The unit of work: the one place that commits. An inbound message's effects are committed
+together or not at all (bot/inbox.py: messages that wait together may share a transaction)."""
 
 from __future__ import annotations
 
