@@ -127,6 +127,15 @@ def build_services(settings: Settings, *, clock: Clock, engine: Engine | None = 
     )
 
 
+def warm_up(services: Services) -> None:
+    """Build the classifier and load jieba's dictionary now, not for the first message.
+
+    Both take about a second; after a restart under load, every message of that second would
+    otherwise wait behind it (bench/load.py saw a three-second backlog at 200/s).
+    """
+    services.desk.classifier().classify("文山路菜场门口有人跨门经营")
+
+
 def timer_policy(settings: Settings, lst: ResponsibilityList) -> TimerPolicy:
     """The configured clocks; an item override naming no item of the list stops the start."""
     unknown = settings.timers.unknown_items({item.code for item in lst.items})

@@ -112,9 +112,9 @@ class Settings(BaseSettings):
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     console_enabled: bool = True
     sweep_interval_seconds: float = Field(default=15.0, gt=0)
-    # chats whose messages are decided side by side (each chat stays in order); None: 4 on
-    # PostgreSQL, 1 on SQLite (bot/workers.py says why)
-    inbox_parallel_chats: int | None = Field(default=None, ge=1, le=16)
+    # chats whose messages are decided side by side, each chat in order; more than 1 pays
+    # only with a database across a network (bot/workers.py says why)
+    inbox_parallel_chats: int = Field(default=1, ge=1, le=16)
     max_body_bytes: int = Field(default=65536, gt=0)
     signature_skew_seconds: int = Field(default=300, gt=0)
     # where the dashboard is reached from a phone; digests link to it

@@ -17,6 +17,7 @@ import signal
 import sys
 
 from bot.live_services import open_services
+from bot.services import warm_up
 from bot.settings import Settings
 from bot.workers import Workers
 
@@ -70,6 +71,7 @@ async def run_worker(settings: Settings, *, wake_fd: int | None) -> None:
         # through the pipe, in order, instead of racing it with an exit it would restart.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     async with open_services(settings) as services:
+        await asyncio.to_thread(warm_up, services)
         workers = Workers(services)
         workers.start()
         if wake_fd is not None:

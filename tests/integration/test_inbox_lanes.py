@@ -92,10 +92,9 @@ def test_parallel_threads_keep_each_chats_order(
     assert not services.inbox._busy_chats
 
 
-def test_lanes_default_by_database(settings: Settings, engine: Engine) -> None:
+def test_one_lane_unless_configured(settings: Settings, engine: Engine) -> None:
     services = _services(settings, engine)
-    expected = 4 if engine.dialect.name == "postgresql" else 1
-    assert inbox_lanes(services) == expected
+    assert inbox_lanes(services) == 1
     configured = build_services(settings.model_copy(update={"inbox_parallel_chats": 2}),
                                 clock=VirtualClock(T0), engine=engine, today=T0)
     assert inbox_lanes(configured) == 2
