@@ -68,10 +68,9 @@ def find_original(*, uow: UnitOfWork, chat_id: str, item_code: str, text: str,
     places = extract_places(text)
     if not places:
         return None
-    candidates = uow.tickets.open_in_chat(chat_id, item_code=item_code)
-    for ticket in sorted(candidates, key=lambda t: t.reported_at, reverse=True):
-        if (ticket.item_code == item_code and now - ticket.reported_at <= DUPLICATE_WINDOW
-                and places_overlap(places, extract_places(ticket.source_text))):
+    for ticket in uow.tickets.recent_open_of_item(chat_id, item_code,
+                                                  since=now - DUPLICATE_WINDOW):
+        if places_overlap(places, extract_places(ticket.source_text)):
             return ticket
     return None
 

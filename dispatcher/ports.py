@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -21,8 +21,16 @@ class TicketRepository(Protocol):
 
     def get(self, tag: str) -> Ticket | None: ...
 
-    def open_in_chat(self, chat_id: str, *, item_code: str | None = None) -> Sequence[Ticket]:
-        """Open tickets of a chat, oldest first; only one item's when ``item_code`` is given."""
+    def open_in_chat(self, chat_id: str) -> Sequence[Ticket]:
+        """Open tickets of a chat, oldest first."""
+        ...
+
+    def recent_open_of_item(self, chat_id: str, item_code: str, *,
+                            since: datetime) -> Iterable[Ticket]:
+        """A chat's open tickets of one item reported at or after ``since``, newest first.
+
+        Made one by one as they are iterated: the duplicate check mostly stops at the first.
+        """
         ...
 
     def by_source_message(self, message_id: str) -> Ticket | None: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
@@ -63,7 +63,11 @@ _BY_ID = _TICKET_SELECT.where(_TICKETS.c.id == bindparam("id"))
 _BY_TAG = _TICKET_SELECT.where(_TICKETS.c.tag == bindparam("tag"))
 _OPEN_IN_CHAT = (_TICKET_SELECT.where(_TICKETS.c.chat_id == bindparam("chat_id"), _IS_OPEN)
                  .order_by(_TICKETS.c.id))
-_OPEN_IN_CHAT_OF_ITEM = _OPEN_IN_CHAT.where(_TICKETS.c.item_code == bindparam("item"))
+# the duplicate check: one item's recent tickets, newest first
+_RECENT_OPEN_OF_ITEM = (_TICKET_SELECT.where(
+    _TICKETS.c.chat_id == bindparam("chat_id"), _TICKETS.c.item_code == bindparam("item"),
+    _IS_OPEN, _TICKETS.c.reported_at >= bindparam("since"))
+    .order_by(_TICKETS.c.reported_at.desc(), _TICKETS.c.id.desc()))
 _BY_SOURCE = (_TICKET_SELECT.where(_TICKETS.c.source_message_id == bindparam("message_id"))
               .order_by(_TICKETS.c.id).limit(1))
 _FROM_MESSAGE = (_TICKET_SELECT.where(or_(
@@ -105,10 +109,13 @@ class SqlTickets:
         found = self._rows.load(_BY_TAG, {"tag": tag.upper()})
         return found[0] if found else None
 
-    def open_in_chat(self, chat_id: str, *, item_code: str | None = None) -> Sequence[Ticket]:
-        if item_code is not None:  # the duplicate check: load one item's tickets, not the chat's
-            return self._rows.load(_OPEN_IN_CHAT_OF_ITEM, {"chat_id": chat_id, "item": item_code})
+    def open_in_chat(self, chat_id: str) -> Sequence[Ticket]:
         return self._rows.load(_OPEN_IN_CHAT, {"chat_id": chat_id})
+
+    def recent_open_of_item(self, chat_id: str, item_code: str, *,
+                            since: datetime) -> Iterable[Ticket]:
+        return self._rows.load_lazily(_RECENT_OPEN_OF_ITEM, {
+            "chat_id": chat_id, "item": item_code, "since": since})
 
     def by_source_message(self, message_id: str) -> Ticket | None:
         found = self._rows.load(_BY_SOURCE, {"message_id": message_id})

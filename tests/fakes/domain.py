@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -29,9 +29,14 @@ class InMemoryTickets:
     def get(self, tag: str) -> Ticket | None:
         return self.rows.get(tag)
 
-    def open_in_chat(self, chat_id: str, *, item_code: str | None = None) -> Sequence[Ticket]:
-        return [t for t in self.rows.values() if t.chat_id == chat_id and t.is_open
-                and (item_code is None or t.item_code == item_code)]
+    def open_in_chat(self, chat_id: str) -> Sequence[Ticket]:
+        return [t for t in self.rows.values() if t.chat_id == chat_id and t.is_open]
+
+    def recent_open_of_item(self, chat_id: str, item_code: str, *,
+                            since: datetime) -> Iterable[Ticket]:
+        found = [t for t in self.open_in_chat(chat_id)
+                 if t.item_code == item_code and t.reported_at >= since]
+        return sorted(found, key=lambda t: (t.reported_at, t.id or 0), reverse=True)
 
     def by_source_message(self, message_id: str) -> Ticket | None:
         return next((t for t in self.rows.values() if t.source_message_id == message_id), None)
