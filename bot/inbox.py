@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from dispatcher.desk import Desk, Outcome, handle_message
+from dispatcher.desk import Desk, handle_message
 from dispatcher.messages import ChatType, InboundMessage
 from models.tables import InboundRow
 from models.uow import SqlUnitOfWork
@@ -106,8 +106,9 @@ class Inbox:
     def _decide_together(self, uow: SqlUnitOfWork, rows: Sequence[Row[Any]]) -> bool:
         """Decide ``rows`` in order and commit; False, with nothing written, if one fails."""
         try:
-            for row in rows:
-                self._decide(uow, row)
+            done = [self._decide(uow, row) for row in rows]
+            # one executemany (psycopg pipelines it): a round trip per batch, not per message
+            uow.session.connection().execute(_MARK_DONE, done)
             uow.commit()
         except Exception:
             if len(rows) > 1:
@@ -124,23 +125,23 @@ class Inbox:
             if row is None:  # another instance took it after the batch rolled back
                 return
             try:
-                self._decide(uow, row)
+                done = self._decide(uow, row)
             except Exception:
                 log.exception("processing inbound message %s failed", row_id)
                 uow.session.rollback()
                 self._mark_failed(row_id)
                 return
+            uow.session.connection().execute(_MARK_DONE, done)
             uow.commit()
 
-    def _decide(self, uow: SqlUnitOfWork, row: Row[Any]) -> Outcome:
+    def _decide(self, uow: SqlUnitOfWork, row: Row[Any]) -> dict[str, Any]:
+        """Run the desk on one message; returns how to mark it done (in the same transaction)."""
         outcome = handle_message(desk=self._desk, uow=uow, message=message_from_row(row),
                                  now=self._now())
-        uow.session.connection().execute(_MARK_DONE, {
-            "row_id": row.id, "status": "done", "processed_at": self._now(),
-            "intent": outcome.classification.intent.value,
-            "decision": outcome.classification.decision.value,
-            "tickets": list(outcome.tickets)})
-        return outcome
+        return {"row_id": row.id, "status": "done", "processed_at": self._now(),
+                "intent": outcome.classification.intent.value,
+                "decision": outcome.classification.decision.value,
+                "tickets": list(outcome.tickets)}
 
     def _mark_failed(self, row_id: int) -> None:
         # A message that crashes the desk must not block the queue; it stays visible as failed.
