@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import gc
 import logging
 import os
 import select
@@ -72,6 +73,10 @@ async def run_worker(settings: Settings, *, wake_fd: int | None) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     async with open_services(settings) as services:
         await asyncio.to_thread(warm_up, services)
+        # The list, the classifier's index and jieba's dictionary live as long as the process
+        # (~135k objects); a full collection scanning them stops everything for ~65 ms, every
+        # few seconds under load. Frozen, the collector only looks at what came after.
+        gc.freeze()
         workers = Workers(services)
         workers.start()
         if wake_fd is not None:
