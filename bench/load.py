@@ -36,7 +36,7 @@ from bench.harness import (
     signed_headers,
     write_config,
 )
-from bench.pgschema import throwaway_schema
+from bench.pgschema import settle, throwaway_schema
 from models.tables import InboundRow, OutboxRow, TicketRow
 
 TARGETS = {"ack_p99_ms": 50.0, "e2e_p99_ms": 1000.0, "lost": 0, "undecided_when_drain_ended": 0}
@@ -242,6 +242,7 @@ def database(backend: str, directory: Path) -> Iterator[str]:
         "GRIDBOT_TEST_DATABASE_URL", "")
     if not base:
         raise SystemExit("set GRIDBOT_BENCH_DATABASE_URL (or GRIDBOT_TEST_DATABASE_URL)")
+    settle(base)
     with throwaway_schema(base, prefix="bench_load") as url:
         yield url
 
