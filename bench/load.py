@@ -242,15 +242,25 @@ def database(backend: str, directory: Path) -> Iterator[str]:
         "GRIDBOT_TEST_DATABASE_URL", "")
     if not base:
         raise SystemExit("set GRIDBOT_BENCH_DATABASE_URL (or GRIDBOT_TEST_DATABASE_URL)")
-    settle(base)
     with throwaway_schema(base, prefix="bench_load") as url:
         yield url
+
+
+def _settle() -> None:
+    """Before a timed run: PostgreSQL writes out what earlier runs left dirty, and the OS its
+    dirty pages (either would otherwise stall this run's commits midway on a small disk)."""
+    base = os.environ.get("GRIDBOT_BENCH_DATABASE_URL") or os.environ.get(
+        "GRIDBOT_TEST_DATABASE_URL", "")
+    if base:
+        settle(base)
+    os.sync()
 
 
 async def run_backend(backend: str, *, rate: float, seconds: float,
                       instances: int = 1) -> dict[str, Any]:
     if instances > 1 and backend != "postgresql":
         raise SystemExit("several instances need PostgreSQL")
+    _settle()
     with tempfile.TemporaryDirectory(prefix="gridbot-load-") as tmp, \
             database(backend, Path(tmp)) as url:
         receiver = ReceiverProcess(Path(tmp) / "arrivals.jsonl").start()
