@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from bot import logredact
 from bot.app import create_app
@@ -19,6 +19,7 @@ from bot.settings import Settings
 from dispatcher.clock import VirtualClock
 from dispatcher.messages import OutboundMessage
 from models.migrate import upgrade
+from models.tables import OutboxRow
 from tests.conftest import GENERIC_SECRET
 from tests.e2e.wecom_support import AIBOT_URL, SECRETS_ENV, sealed
 from tests.fakes.fake_wecom import FakeWeCom
@@ -59,6 +60,12 @@ def _debug_everywhere() -> None:
         logging.getLogger(name).setLevel(logging.DEBUG)
 
 
+def _failed_sends(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(OutboxRow)
+                                     .where(OutboxRow.last_error.is_not(None))) or 0)
+
+
 def _report(client: httpx.Client, msgid: str, text: str) -> None:
     payload = {"msgid": msgid, "chatid": "xialing-grid", "chattype": "group",
                "from": {"userid": "grid-wang"}, "msgtype": "text", "text": {"content": text}}
@@ -82,6 +89,9 @@ def test_an_end_to_end_run_logs_no_secret_and_no_phone(
         assert signed_post(client, "/channels/generic/bridge", body, GENERIC_SECRET).is_success
         _report(client, "w-1", f"@网格助手 兰江路有人占道经营 电话{PHONE}")
         wait_for(lambda: fake_wecom.count(ROBOT) >= 1)
+        # The failure must be on record before the clock moves: its retry time is counted
+        # from the virtual now, so advancing first would put the retry out of reach.
+        wait_for(lambda: _failed_sends(engine))
         wecom_clock.advance(timedelta(seconds=30))  # past the backoff of the failed send
         wait_for(lambda: fake_wecom.delivered(ROBOT))
         with app.state.runtime.services.unit_of_work() as uow:
