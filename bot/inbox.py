@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Row, String, Table, all_, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from dispatcher.desk import Desk, handle_message
@@ -126,6 +126,8 @@ class Inbox:
                 return
             try:
                 done = self._decide(uow, row)
+            except DBAPIError:
+                raise  # the database, not the message: leave it pending for the retry
             except Exception:
                 log.exception("processing inbound message %s failed", row_id)
                 uow.session.rollback()

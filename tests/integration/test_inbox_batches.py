@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, select
+from sqlalchemy.exc import OperationalError
 
 import bot.inbox
 from bot.inbox import BATCH
@@ -75,3 +76,23 @@ def test_a_failing_message_fails_alone(settings: Settings, engine: Engine,
     assert statuses == {"m0": "done", "m1": "done", "m2": "failed", "m3": "done", "m4": "done"}
     assert sources == {"m0": 1, "m1": 1, "m3": 1, "m4": 1}  # the rolled-back try left nothing
     assert set(dispatches.values()) == {1} and len(dispatches) == 4
+
+
+def test_a_database_error_leaves_the_message_pending(settings: Settings, engine: Engine,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    services = _services(settings, engine, 3)
+    decide = bot.inbox.handle_message
+
+    def database_gone_on_m1(**kwargs: Any) -> Any:
+        if kwargs["message"].message_id == "m1":
+            raise OperationalError("SELECT …", {}, ConnectionError("server closed the connection"))
+        return decide(**kwargs)
+
+    monkeypatch.setattr(bot.inbox, "handle_message", database_gone_on_m1)
+    with pytest.raises(OperationalError):  # the worker's loop logs it and tries again
+        services.inbox.process_pending()
+    monkeypatch.setattr(bot.inbox, "handle_message", decide)
+    assert services.inbox.process_pending() == 2  # m1 and m2: nothing was marked failed
+    with services.session_factory() as session:
+        statuses = dict(session.execute(select(InboundRow.message_id, InboundRow.status)).all())
+    assert statuses == {"m0": "done", "m1": "done", "m2": "done"}
