@@ -238,8 +238,7 @@ def database(backend: str, directory: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{directory}/gridbot.db"
         return
-    base = os.environ.get("GRIDBOT_BENCH_DATABASE_URL") or os.environ.get(
-        "GRIDBOT_TEST_DATABASE_URL", "")
+    base = _postgres_base()
     if not base:
         raise SystemExit("set GRIDBOT_BENCH_DATABASE_URL (or GRIDBOT_TEST_DATABASE_URL)")
     with throwaway_schema(base, prefix="bench_load") as url:
@@ -249,11 +248,15 @@ def database(backend: str, directory: Path) -> Iterator[str]:
 def _settle() -> None:
     """Before a timed run: PostgreSQL writes out what earlier runs left dirty, and the OS its
     dirty pages (either would otherwise stall this run's commits midway on a small disk)."""
-    base = os.environ.get("GRIDBOT_BENCH_DATABASE_URL") or os.environ.get(
-        "GRIDBOT_TEST_DATABASE_URL", "")
+    base = _postgres_base()
     if base:
         settle(base)
     os.sync()
+
+
+def _postgres_base() -> str:
+    return os.environ.get("GRIDBOT_BENCH_DATABASE_URL") or os.environ.get(
+        "GRIDBOT_TEST_DATABASE_URL", "")
 
 
 async def run_backend(backend: str, *, rate: float, seconds: float,

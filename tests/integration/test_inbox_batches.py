@@ -35,6 +35,19 @@ def _services(settings: Settings, engine: Engine, count: int) -> Services:
     return services
 
 
+def _fail_on(monkeypatch: pytest.MonkeyPatch, message_id: str, error: Exception) -> Any:
+    """Make the desk raise ``error`` for one message; returns the real desk function."""
+    decide = bot.inbox.handle_message
+
+    def failing(**kwargs: Any) -> Any:
+        if kwargs["message"].message_id == message_id:
+            raise error
+        return decide(**kwargs)
+
+    monkeypatch.setattr(bot.inbox, "handle_message", failing)
+    return decide
+
+
 def _commits(engine: Engine) -> list[int]:
     commits = [0]
 
@@ -59,14 +72,7 @@ def test_messages_waiting_together_share_one_commit(settings: Settings, engine: 
 def test_a_failing_message_fails_alone(settings: Settings, engine: Engine,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     services = _services(settings, engine, 5)
-    decide = bot.inbox.handle_message
-
-    def crash_on_m2(**kwargs: Any) -> Any:
-        if kwargs["message"].message_id == "m2":
-            raise RuntimeError("a bug in the desk")
-        return decide(**kwargs)
-
-    monkeypatch.setattr(bot.inbox, "handle_message", crash_on_m2)
+    _fail_on(monkeypatch, "m2", RuntimeError("a bug in the desk"))
     assert services.inbox.process_pending() == 5
     with services.session_factory() as session:
         statuses = dict(session.execute(select(InboundRow.message_id, InboundRow.status)).all())
@@ -81,14 +87,8 @@ def test_a_failing_message_fails_alone(settings: Settings, engine: Engine,
 def test_a_database_error_leaves_the_message_pending(settings: Settings, engine: Engine,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     services = _services(settings, engine, 3)
-    decide = bot.inbox.handle_message
-
-    def database_gone_on_m1(**kwargs: Any) -> Any:
-        if kwargs["message"].message_id == "m1":
-            raise OperationalError("SELECT …", {}, ConnectionError("server closed the connection"))
-        return decide(**kwargs)
-
-    monkeypatch.setattr(bot.inbox, "handle_message", database_gone_on_m1)
+    decide = _fail_on(monkeypatch, "m1", OperationalError(
+        "SELECT …", {}, ConnectionError("server closed the connection")))
     with pytest.raises(OperationalError):  # the worker's loop logs it and tries again
         services.inbox.process_pending()
     monkeypatch.setattr(bot.inbox, "handle_message", decide)
