@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SECRET = "harness-generic-secret"
 SOURCE = "bridge"
 INBOUND_PATH = f"/channels/generic/{SOURCE}"
+ROLES = ("decide", "deliver")  # the worker children of ``gridbot serve``
 
 
 def free_port() -> int:
@@ -82,6 +83,13 @@ def processes() -> Iterator[tuple[int, list[str]]]:
             yield int(entry), fields
 
 
+def _command(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    except OSError:
+        return []
+
+
 def live_children(pid: int) -> list[int]:
     return [child for child, f in processes() if int(f[1]) == pid and f[0] != "Z"]
 
@@ -91,8 +99,8 @@ def live_group(pgid: int) -> list[int]:
 
 
 class Service:
-    """One ``gridbot serve`` subprocess (with its worker child, by default); its output and
-    the worker's go to ``log_path``. It leads a process group of its own."""
+    """One ``gridbot serve`` subprocess (with its worker children, by default); its output
+    and the workers' go to ``log_path``. It leads a process group of its own."""
 
     def __init__(self, config: Path, *, log_path: Path, port: int | None = None) -> None:
         self.config = config
@@ -121,22 +129,31 @@ class Service:
         self.stop()
         raise RuntimeError(f"gridbot serve did not become healthy: see {self.log_path}")
 
-    def worker_pids(self) -> list[int]:
-        """The live ``gridbot work`` child (one, unless it is being restarted: none)."""
+    def worker_pids(self) -> dict[str, int]:
+        """The live ``gridbot work`` children by role (``decide``, ``deliver``); a child being
+        restarted is missing."""
         assert self.process is not None
-        return live_children(self.process.pid)
+        found = {}
+        for pid in live_children(self.process.pid):
+            command = _command(pid)
+            if "--role" in command:
+                found[command[command.index("--role") + 1]] = pid
+        return found
 
-    def started_worker(self, *, timeout: float = 60.0) -> int:
-        """The worker child's pid once it has started its loops (it logs so): before that
-        it is still importing and building its services, so its memory is not settled."""
+    def started_workers(self, *, timeout: float = 60.0) -> dict[str, int]:
+        """The worker children once both have started their loops (each logs so): before
+        that they are still importing and building their services, so their memory is not
+        settled."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             log = self.log_path.read_text(encoding="utf-8", errors="replace")
-            for pid in self.worker_pids():
-                if f"[worker {pid}] bot.worker_process: background work started" in log:
-                    return pid
+            workers = self.worker_pids()
+            if len(workers) == len(ROLES) and all(
+                    f"[worker {pid}] bot.worker_process: background work started ({role})" in log
+                    for role, pid in workers.items()):
+                return workers
             time.sleep(0.05)
-        raise RuntimeError(f"the worker process did not start: see {self.log_path}")
+        raise RuntimeError(f"the worker processes did not start: see {self.log_path}")
 
     def cpu_seconds(self) -> float:
         """User + system CPU used so far by the process group (the service and its worker),

@@ -274,7 +274,7 @@ async def run_backend(backend: str, *, rate: float, seconds: float,
             for service in services:
                 await asyncio.to_thread(service.start)
                 # ready = the worker has warmed up and runs its loops (it logs so)
-                await asyncio.to_thread(service.started_worker)
+                await asyncio.to_thread(service.started_workers)
             cpu_at_start = sum(service.cpu_seconds() for service in services)
             items = plan(int(rate * seconds), run_id=uuid.uuid4().hex[:8])
             started = time.monotonic()

@@ -15,7 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from bot.background import BackgroundProcess
+from bot.background import WorkerProcesses
 from bot.channels import console, generic
 from bot.channels.base import Sender
 from bot.channels.wecom import routes as wecom_routes
@@ -104,7 +104,7 @@ def _background(mode: BackgroundMode, services: Services,
         return Workers(services)
     if mode == "process":
         assert config_path is not None  # checked in create_app
-        return BackgroundProcess(config_path=config_path)
+        return WorkerProcesses(config_path=config_path)
     return None
 
 

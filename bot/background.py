@@ -1,14 +1,19 @@
-"""The supervisor of the worker process that ``gridbot serve`` runs beside its HTTP server.
+"""The supervisor of the worker processes that ``gridbot serve`` runs beside its HTTP server.
 
-Why a process of its own: acknowledging a webhook and processing the inbox compete for one
-GIL in one process, and under load the acknowledgement loses (p99 well above 50 ms). Here
-the HTTP process only stores and acknowledges; ``gridbot work`` (a child) does the rest.
+Why processes of their own: acknowledging a webhook, deciding messages and sending replies
+each want a GIL. In one process the acknowledgement loses under load (p99 well above 50 ms),
+and the thread deciding messages waits for the GIL after every database round trip while
+replies are being sent. Here the HTTP process only stores and acknowledges; two
+``gridbot work`` children do the rest: ``decide`` (inbox, sweep, digests) and ``deliver``
+(the outbox).
 
-The parent talks to the child through one pipe, one byte per wake-up (``i`` inbox, ``o``
-outbox). Closing the pipe is the stop request: the child sees end-of-file, finishes what it is
-doing and exits. A child that dies is restarted with a growing delay. The child also asks the
-kernel to kill it when this process dies (see ``bot/worker_process.py``), so a crash of the
-service takes both down, as it did when they were one process.
+The parent talks to each child through a pipe of its own, one byte per wake-up (``i`` inbox,
+``o`` outbox). Closing it is the stop request: the child sees end-of-file, finishes what it is
+doing and exits. A third pipe, made once and held open by the parent for the service's life,
+joins the children across their restarts: ``decide`` writes ``o`` into it, ``deliver`` reads.
+A child that dies is restarted with a growing delay. Each child also asks the kernel to kill
+it when this process dies (see ``bot/worker_process.py``), so a crash of the service takes
+them all down, as it did when they were one process.
 """
 
 from __future__ import annotations
@@ -33,9 +38,52 @@ TERM_GRACE = 5.0
 EXIT_CHECK_SECONDS = 0.05
 
 
-def work_command(config_path: Path, wake_fd: int) -> list[str]:
-    return [sys.executable, "-m", "bot", "work", "--config", str(config_path),
-            "--wake-fd", str(wake_fd)]
+def work_command(config_path: Path, wake_fd: int, *, role: str = "all",
+                 outbox_fd: int | None = None) -> list[str]:
+    command = [sys.executable, "-m", "bot", "work", "--config", str(config_path),
+               "--wake-fd", str(wake_fd), "--role", role]
+    return command if outbox_fd is None else [*command, "--outbox-fd", str(outbox_fd)]
+
+
+class WorkerProcesses:
+    """``gridbot serve``'s two children, ``decide`` and ``deliver``, as one background."""
+
+    def __init__(self, *, config_path: Path) -> None:
+        self._config_path = config_path
+        self._outbox_pipe: tuple[int, int] | None = None
+        self._children: list[BackgroundProcess] = []
+
+    @property
+    def running(self) -> bool:
+        return bool(self._children) and all(child.running for child in self._children)
+
+    def start(self) -> None:
+        read_fd, write_fd = os.pipe()
+        os.set_blocking(write_fd, False)  # a wake-up never blocks; a full pipe means "wake"
+        self._outbox_pipe = read_fd, write_fd
+        self._children = [
+            BackgroundProcess(config_path=self._config_path, role="decide", outbox_fd=write_fd),
+            BackgroundProcess(config_path=self._config_path, role="deliver", outbox_fd=read_fd)]
+        for child in self._children:
+            child.start()
+
+    def wake_inbox(self) -> None:
+        if self._children:
+            self._children[0].wake_inbox()
+
+    def wake_outbox(self) -> None:
+        if self._outbox_pipe is not None:
+            with contextlib.suppress(BlockingIOError, BrokenPipeError):
+                os.write(self._outbox_pipe[1], b"o")
+
+    async def stop(self) -> None:
+        """The decider first: what it queues on its way out is still delivered."""
+        for child in self._children:
+            await child.stop()
+        if self._outbox_pipe is not None:
+            for fd in self._outbox_pipe:
+                os.close(fd)
+            self._outbox_pipe = None
 
 
 class BackgroundProcess:
@@ -43,11 +91,14 @@ class BackgroundProcess:
 
     Every method runs on the event loop thread: the child is spawned from it, and Linux ties
     a child's parent-death signal to the spawning *thread*, so a pool thread that exits must
-    never be the one that spawned it.
+    never be the one that spawned it. ``outbox_fd`` (an end of the pipe between the two
+    children) is handed to every child this starts; the caller keeps and closes it.
     """
 
-    def __init__(self, *, config_path: Path) -> None:
+    def __init__(self, *, config_path: Path, role: str = "all",
+                 outbox_fd: int | None = None) -> None:
         self._config_path = config_path.resolve()
+        self._role, self._outbox_fd = role, outbox_fd
         self._process: subprocess.Popen[bytes] | None = None
         self._wake_fd: int | None = None
         self._started_at = 0.0
@@ -89,10 +140,12 @@ class BackgroundProcess:
 
     def _spawn(self) -> None:
         read_fd, write_fd = os.pipe()
+        shared = () if self._outbox_fd is None else (self._outbox_fd,)
         try:
             # Same cwd and environment; output goes where the service's goes.
-            self._process = subprocess.Popen(work_command(self._config_path, read_fd),
-                                             pass_fds=(read_fd,))
+            self._process = subprocess.Popen(
+                work_command(self._config_path, read_fd, role=self._role,
+                             outbox_fd=self._outbox_fd), pass_fds=(read_fd, *shared))
         except BaseException:
             os.close(write_fd)
             raise
@@ -102,7 +155,7 @@ class BackgroundProcess:
         os.set_blocking(write_fd, False)
         self._wake_fd = write_fd
         self._started_at = time.monotonic()
-        log.info("worker process %s started", self._process.pid)
+        log.info("worker process %s (%s) started", self._process.pid, self._role)
 
     async def _supervise(self) -> None:
         backoff = FIRST_BACKOFF

@@ -66,18 +66,31 @@ def serve(config: ConfigOption = Path("config.yaml"),
         engine.dispose()
 
 
+class WorkRole(StrEnum):
+    all = "all"
+    decide = "decide"
+    deliver = "deliver"
+
+
 @app.command()
 def work(config: ConfigOption = Path("config.yaml"),
          wake_fd: Annotated[int | None, typer.Option(
-             "--wake-fd", help="唤醒管道的读端（由 serve 传入；管道关闭即停止）")] = None) -> None:
+             "--wake-fd", help="唤醒管道的读端（由 serve 传入；管道关闭即停止）")] = None,
+         role: Annotated[WorkRole, typer.Option(
+             help="all＝全部后台工作；decide＝处理消息、定时扫描和日报；deliver＝只投递待发消息")
+         ] = WorkRole.all,
+         outbox_fd: Annotated[int | None, typer.Option(
+             "--outbox-fd", help="decide 与 deliver 之间的管道（由 serve 传入）：decide 写入"
+                                 "“有待发消息”，deliver 读取")] = None) -> None:
     """只运行后台工作：处理收到的消息、投递待发消息、定时扫描和日报，不监听 HTTP。
 
-    serve 默认以子进程方式运行它；数据库须已迁移（gridbot db upgrade）。
+    serve 默认以两个子进程运行它（decide 与 deliver）；数据库须已迁移（gridbot db upgrade）。
     """
     import asyncio
 
     from bot.channels.wecom.settings import WeComConfigError
     from bot.worker_process import configure_logging, die_with_parent, run_worker
+    from bot.workers import Role
 
     # First of all, so that no work starts for a service that is already gone.
     if wake_fd is not None and not die_with_parent(wake_fd):
@@ -86,7 +99,8 @@ def work(config: ConfigOption = Path("config.yaml"),
     configure_logging()
     _ensure_sqlite_dir(settings.database_url)
     try:
-        asyncio.run(run_worker(settings, wake_fd=wake_fd))
+        asyncio.run(run_worker(settings, wake_fd=wake_fd, role=Role(role.value),
+                               outbox_fd=outbox_fd))
     except (ConfigError, WeComConfigError) as err:
         raise fail(str(err)) from None
 

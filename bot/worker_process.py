@@ -1,14 +1,17 @@
 """``gridbot work``: the background work (inbox, outbox, sweep, digests) without HTTP.
 
-Run by ``gridbot serve`` as its child (see ``bot/background.py``) with ``--wake-fd``: the
-read end of a pipe whose bytes wake the loops (``i`` inbox, ``o`` outbox) and whose
-end-of-file means "the service is stopping or gone". Every loop also polls each second, so
-a lost wake-up only costs latency.
+Run by ``gridbot serve`` as two children (see ``bot/background.py``), ``--role decide`` and
+``--role deliver``, each with ``--wake-fd``: the read end of a pipe whose bytes wake the
+loops (``i`` inbox, ``o`` outbox) and whose end-of-file means "the service is stopping or
+gone". ``--outbox-fd`` joins the two: the decider writes ``o`` into it when replies wait,
+the deliverer reads it. Every loop also polls each second, so a lost wake-up only costs
+latency.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import gc
 import logging
@@ -16,11 +19,12 @@ import os
 import select
 import signal
 import sys
+from collections.abc import Callable
 
 from bot.live_services import open_services
 from bot.services import warm_up
 from bot.settings import Settings
-from bot.workers import Workers
+from bot.workers import Role, Workers
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -60,8 +64,13 @@ def configure_logging() -> None:
     logging.getLogger("bot").setLevel(logging.INFO)
 
 
-async def run_worker(settings: Settings, *, wake_fd: int | None) -> None:
-    """Run the workers until SIGTERM, SIGINT (unsupervised only) or the pipe's end-of-file."""
+async def run_worker(settings: Settings, *, wake_fd: int | None, role: Role = Role.ALL,
+                     outbox_fd: int | None = None) -> None:
+    """Run the workers until SIGTERM, SIGINT (unsupervised only) or the pipe's end-of-file.
+
+    ``outbox_fd``: in the ``decide`` role, where to say that replies wait; in ``deliver``,
+    where that is heard.
+    """
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
@@ -72,24 +81,45 @@ async def run_worker(settings: Settings, *, wake_fd: int | None) -> None:
         # through the pipe, in order, instead of racing it with an exit it would restart.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     async with open_services(settings) as services:
-        await asyncio.to_thread(warm_up, services)
+        if role.decides:
+            await asyncio.to_thread(warm_up, services)
         # The list, the classifier's index and jieba's dictionary live as long as the process
         # (~135k objects); a full collection scanning them stops everything for ~65 ms, every
         # few seconds under load. Frozen, the collector only looks at what came after.
         gc.freeze()
-        workers = Workers(services)
+        ready = _teller(outbox_fd) if role is Role.DECIDE and outbox_fd is not None else None
+        workers = Workers(services, role=role, outbound_ready=ready)
         workers.start()
-        if wake_fd is not None:
-            _listen(loop, wake_fd, workers, stop)
-        log.info("background work started")
+        heard = [fd for fd in (wake_fd, outbox_fd if role is Role.DELIVER else None)
+                 if fd is not None]
+        for fd in heard:
+            _listen(loop, fd, workers, stop)
+        log.info("background work started (%s)", role)
         try:
             await stop.wait()
         finally:
-            if wake_fd is not None:
-                loop.remove_reader(wake_fd)
-                os.close(wake_fd)
+            for fd in heard:
+                loop.remove_reader(fd)
+            for given in (wake_fd, outbox_fd):
+                if given is not None:
+                    os.close(given)
             await workers.stop()
-    log.info("background work stopped")
+    log.info("background work stopped (%s)", role)
+
+
+def _teller(fd: int) -> Callable[[], None]:
+    """Tell the delivering process that replies wait: one byte, never blocking.
+
+    A full pipe already says so, and with the deliverer gone (being restarted) nobody needs
+    to hear it: it delivers what waits when it starts.
+    """
+    os.set_blocking(fd, False)
+
+    def tell() -> None:
+        with contextlib.suppress(BlockingIOError, BrokenPipeError):
+            os.write(fd, b"o")
+
+    return tell
 
 
 def _listen(loop: asyncio.AbstractEventLoop, fd: int, workers: Workers,

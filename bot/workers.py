@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
+from enum import StrEnum
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from prometheus_client import Counter
@@ -37,6 +39,27 @@ def inbox_lanes(services: Services) -> int:
     SQLite gains nothing from them: its writes queue behind one lock.
     """
     return services.settings.inbox_parallel_chats
+
+
+class Role(StrEnum):
+    """Which part of the background work a ``Workers`` runs.
+
+    ``gridbot serve`` runs ``decide`` and ``deliver`` in two processes: each has a GIL of its
+    own, so sending replies (``httpx``, ~1 ms of CPU a send) never holds up the thread that
+    decides messages, which otherwise waits for the GIL after every database round trip.
+    """
+
+    ALL = "all"  # everything: the in-process tests, a lone ``gridbot work``
+    DECIDE = "decide"  # the inbox, the sweep and the digests
+    DELIVER = "deliver"  # the outbox only
+
+    @property
+    def decides(self) -> bool:
+        return self is not Role.DELIVER
+
+    @property
+    def delivers(self) -> bool:
+        return self is not Role.DECIDE
 
 
 class InboxLanes:
@@ -75,15 +98,31 @@ class InboxLanes:
 
 
 class Workers:
-    def __init__(self, services: Services) -> None:
+    """``outbound_ready`` is told whenever new messages wait in the outbox: by default this
+    process's own delivery loop; in the ``decide`` role, the process that delivers."""
+
+    def __init__(self, services: Services, *, role: Role = Role.ALL,
+                 outbound_ready: Callable[[], None] | None = None) -> None:
         self.services = services
+        self.role = role
         # each lane is a thread deciding one chat at a time
         self.inbox = InboxLanes(inbox_lanes(services))
         self.outbox_wake = asyncio.Event()
+        self._outbound_ready = outbound_ready or self.outbox_wake.set
         self.scheduler = AsyncIOScheduler(timezone=services.settings.tz)
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
+        if self.role.decides:
+            self._start_scheduler()
+            self._tasks = [asyncio.create_task(self._inbox_lane())
+                           for _ in range(self.inbox.count)]
+            self.wake_inbox()  # catch up on anything stored before a restart
+        if self.role.delivers:
+            self._tasks.append(asyncio.create_task(self._loop(self.outbox_wake, self._deliver)))
+            self.wake_outbox()
+
+    def _start_scheduler(self) -> None:
         self.scheduler.add_job(self.sweep, "interval", id="sweep",
                                seconds=self.services.settings.sweep_interval_seconds,
                                coalesce=True, max_instances=1, misfire_grace_time=None)
@@ -94,12 +133,10 @@ class Workers:
                                misfire_grace_time=None,
                                next_run_time=self.services.clock.now())
         self.scheduler.start()
-        self._tasks = [*(asyncio.create_task(self._inbox_lane()) for _ in range(self.inbox.count)),
-                       asyncio.create_task(self._loop(self.outbox_wake, self._deliver))]
-        self.wake_inbox()  # catch up on anything stored before a restart
 
     async def stop(self) -> None:
-        self.scheduler.shutdown(wait=False)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -108,7 +145,8 @@ class Workers:
 
     @property
     def running(self) -> bool:
-        return bool(self.scheduler.running) and all(not t.done() for t in self._tasks)
+        scheduled = bool(self.scheduler.running) or not self.role.decides
+        return scheduled and bool(self._tasks) and all(not t.done() for t in self._tasks)
 
     def wake_inbox(self) -> None:
         self.inbox.wake()
@@ -120,7 +158,7 @@ class Workers:
         fired = await asyncio.to_thread(self.sweep_once)
         if fired:
             TIMERS_FIRED.inc(fired)
-            self.outbox_wake.set()
+            self._outbound_ready()
 
     def sweep_once(self, *, batch: int = SWEEP_BATCH) -> int:
         """Every due timer, batch after batch (a restart may owe thousands), one commit each."""
@@ -138,7 +176,7 @@ class Workers:
         sent = await asyncio.to_thread(send_due, self.services, now=self.services.clock.now())
         if sent:
             DIGESTS_SENT.inc(sent)
-            self.outbox_wake.set()
+            self._outbound_ready()
 
     async def _inbox_lane(self) -> None:
         turn = asyncio.Event()
@@ -156,7 +194,7 @@ class Workers:
             processed = await asyncio.to_thread(self.services.inbox.process_pending,
                                                 limit=INBOX_CHUNK)
             if processed:
-                self.outbox_wake.set()
+                self._outbound_ready()
             if processed < INBOX_CHUNK:
                 return
             self.inbox.wake()  # a backlog: another lane may take the other chats' messages

@@ -193,7 +193,7 @@ def test_failing_then_hanging_bridge_retries_without_duplicates(
     receiver.mode = "fail"
     with Service(config, log_path=tmp_path / "serve.log") as service, \
             httpx.Client(base_url=service.url, timeout=30) as client:
-        service.started_worker()
+        service.started_workers()
         rss_before = _rss_kb(service)
         for _, body in [report(i, prefix="fail") for i in range(3)]:
             assert post(client, body).status_code == 200

@@ -1,7 +1,7 @@
-"""``gridbot serve`` acknowledges in one process and works in a supervised ``gridbot work``
-child (bot/background.py, bot/worker_process.py): the child does the work, is restarted when
-it dies without losing what arrived meanwhile, dies with a killed service, and stops cleanly
-when its wake pipe closes."""
+"""``gridbot serve`` acknowledges in one process and works in two supervised ``gridbot work``
+children (bot/background.py, bot/worker_process.py), one deciding and one delivering: they do
+the work, each is restarted when it dies without losing what arrived meanwhile, both die
+with a killed service, and each stops cleanly when its wake pipe closes."""
 
 from __future__ import annotations
 
@@ -44,12 +44,15 @@ def service(tmp_path: Path, database_url: str, receiver: Receiver) -> Iterator[S
         yield running
 
 
-def test_the_worker_child_processes_what_the_http_process_stored(
+def test_the_worker_children_process_what_the_http_process_stored(
         service: Service, engine: Engine, receiver: Receiver) -> None:
     assert service.process is not None
-    (worker,) = service.worker_pids()
-    command = Path(f"/proc/{worker}/cmdline").read_bytes().split(b"\0")
-    assert command[1:4] == [b"-m", b"bot", b"work"] and b"--wake-fd" in command
+    workers = service.started_workers()
+    assert sorted(workers) == ["decide", "deliver"]
+    for worker in workers.values():
+        command = Path(f"/proc/{worker}/cmdline").read_bytes().split(b"\0")
+        assert command[1:4] == [b"-m", b"bot", b"work"] and b"--wake-fd" in command
+        assert b"--outbox-fd" in command
     with httpx.Client(base_url=service.url, timeout=10) as client:
         assert _scheduler(client) == "running"
         message_id, body = report(0, prefix="split")
@@ -60,38 +63,43 @@ def test_the_worker_child_processes_what_the_http_process_stored(
     assert_exactly_once(engine, [message_id])
 
 
+@pytest.mark.parametrize("role", ["decide", "deliver"])
 def test_a_killed_worker_is_restarted_and_loses_nothing(
-        service: Service, engine: Engine, receiver: Receiver, tmp_path: Path) -> None:
-    (first,) = service.worker_pids()
+        service: Service, engine: Engine, receiver: Receiver, tmp_path: Path, role: str) -> None:
+    first = service.started_workers()
     with httpx.Client(base_url=service.url, timeout=10) as client:
-        os.kill(first, signal.SIGKILL)
+        os.kill(first[role], signal.SIGKILL)
         # The supervisor waits a second before restarting: a message arriving in that gap
-        # is stored and acknowledged, and must be processed by the next worker.
+        # is stored and acknowledged, and must be decided and delivered once both run again.
         wait_for(lambda: _scheduler(client) == "stopped", timeout=10)
-        assert not service.worker_pids()
+        assert role not in service.worker_pids()
         message_id, body = report(1, prefix="gap")
         assert post(client, body).status_code == 200
         wait_for(lambda: _scheduler(client) == "running", timeout=30)
-        (second,) = service.worker_pids()
+        second = service.started_workers()
         wait_for(lambda: receiver.arrivals, timeout=60)
-    assert second != first
+    assert second[role] != first[role]
+    other = "deliver" if role == "decide" else "decide"
+    assert second[other] == first[other]  # only the dead one is restarted
     wait_for(lambda: settled(engine), timeout=30)
     assert_exactly_once(engine, [message_id])
     assert "exited unexpectedly" in (tmp_path / "serve.log").read_text(encoding="utf-8")
 
 
-def test_a_sigkilled_service_takes_its_worker_along(service: Service) -> None:
+def test_a_sigkilled_service_takes_its_workers_along(service: Service) -> None:
     assert service.process is not None
-    # Past its start-up, so it is the kernel's parent-death signal that must end it (a
+    # Past their start-up, so it is the kernel's parent-death signal that must end them (a
     # worker whose parent died even earlier refuses to start at all).
-    worker = service.started_worker()
+    workers = list(service.started_workers().values())
     try:
         service.process.send_signal(signal.SIGKILL)  # the service only, not its group
         service.process.wait(timeout=30)
-        wait_for(lambda: _gone(worker), timeout=10)
+        for worker in workers:
+            wait_for(lambda worker=worker: _gone(worker), timeout=10)
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(worker, signal.SIGKILL)  # never leave an orphan behind a failed test
+        for worker in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker, signal.SIGKILL)  # never leave an orphan behind a failed test
 
 
 def _start_work(config: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
