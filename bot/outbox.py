@@ -118,43 +118,58 @@ class OutboxWorker:
         return sum(results)
 
     async def _send_chat(self, units: Sequence[Unit], *, marks: SentMarks) -> int:
-        """One chat's units in order; once one cannot go now, the rest wait with it."""
-        delivered = 0
-        for index, unit in enumerate(units):
-            sent, retry_at = await self._send(unit, marks=marks)
-            delivered += sent
-            if retry_at is not None:
-                later = [lease for rest in units[index + 1:] for lease in rest.leases]
-                if later:
-                    await asyncio.to_thread(self._postpone, later, retry_at)
-                break
-        return delivered
+        """One chat's units in order; once one cannot go now, the rest wait with it.
 
-    async def _send(self, unit: Unit, *, marks: SentMarks) -> tuple[int, datetime | None]:
-        """Deliver ``unit``: (rows sent, when the chat may try again, None when it may now)."""
+        A send does not wait for the previous one's "sent" mark to be committed, only for its
+        answer: order needs no more, and waiting for each commit made a chat's sends one
+        commit apart (under load, the outbox fell behind by seconds). The chat is done when
+        every mark is on record.
+        """
+        on_record: list[tuple[Unit, asyncio.Future[None]]] = []
+        try:
+            for index, unit in enumerate(units):
+                went, retry_at = await self._send(unit)
+                if went:
+                    mark = marks.mark([lease.id for lease in unit.leases])
+                    on_record.append((unit, asyncio.ensure_future(mark)))
+                if retry_at is not None:
+                    later = [lease for rest in units[index + 1:] for lease in rest.leases]
+                    if later:
+                        await asyncio.to_thread(self._postpone, later, retry_at)
+                    break
+        finally:  # even when a send failed oddly, its chat's marks finish first
+            outcomes = await asyncio.gather(*(mark for _, mark in on_record),
+                                            return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        for unit, _ in on_record:
+            OUTBOX_SENT.labels(unit.channel).inc(len(unit.leases))
+        return sum(len(unit.leases) for unit, _ in on_record)
+
+    async def _send(self, unit: Unit) -> tuple[bool, datetime | None]:
+        """Deliver ``unit``: (whether it went, when the chat may try again; None: now)."""
         sender = self._senders.get(unit.channel.split(":")[0])
         try:
             if sender is None:
                 raise SendError(retryable=False, reason=f"no sender for {unit.channel}")
-            await asyncio.wait_for(sender.send(unit.message, target=unit.chat_id),
-                                   timeout=SEND_TIMEOUT.total_seconds())
+            async with asyncio.timeout(SEND_TIMEOUT.total_seconds()):
+                await sender.send(unit.message, target=unit.chat_id)
         except Deferred as wait:
             OUTBOX_DEFERRED.labels(unit.channel).inc()
             await asyncio.to_thread(self._postpone, unit.leases, wait.retry_at)
-            return 0, wait.retry_at
+            return False, wait.retry_at
         except SendError as err:
-            return 0, await asyncio.to_thread(self._record_failure, unit, err)
+            return False, await asyncio.to_thread(self._record_failure, unit, err)
         except TimeoutError:
             timeout = SendError(retryable=True,
                                 reason=f"no answer within {SEND_TIMEOUT.total_seconds():.0f} s")
-            return 0, await asyncio.to_thread(self._record_failure, unit, timeout)
+            return False, await asyncio.to_thread(self._record_failure, unit, timeout)
         except Exception as err:  # a sender bug must not kill the worker
             log.exception("sender %s crashed", unit.channel)
             crash = SendError(retryable=True, reason=repr(err))
-            return 0, await asyncio.to_thread(self._record_failure, unit, crash)
-        await marks.mark([lease.id for lease in unit.leases])
-        OUTBOX_SENT.labels(unit.channel).inc(len(unit.leases))
-        return len(unit.leases), None
+            return False, await asyncio.to_thread(self._record_failure, unit, crash)
+        return True, None
 
     def _units(self, leases: Sequence[Lease]) -> Iterator[Unit]:
         """Leases grouped per chat (order kept), coalesced where the sender can."""

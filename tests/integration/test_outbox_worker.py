@@ -4,6 +4,7 @@ and a coalescing sender gets neighbouring due messages joined into one send."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -134,3 +135,44 @@ def test_a_failed_coalesced_send_counts_for_every_row(engine: Engine,
     assert asyncio.run(_worker(engine, clock, sender).deliver_due()) == 0
     assert [(r.status, r.last_error) for r in _rows(engine)] == [
         ("dead", "errcode 93000 invalid webhook url")] * 3
+
+
+def test_a_chat_sends_on_while_the_previous_mark_commits(
+        engine: Engine, clock: VirtualClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Order needs only the previous send's answer, not its commit: with the first "sent"
+    mark held up, the chat's other messages still go, in order; the round ends only once
+    every mark is on record."""
+    _post(engine, clock, [OutboundMessage(chat_id=CHAT, text=f"第{i}条") for i in range(3)])
+    sender = ScriptedSender(clock)
+    worker = _worker(engine, clock, sender)
+    held, write = threading.Event(), worker._mark_sent
+    marked: list[list[int]] = []
+
+    def slow_first_mark(row_ids: Sequence[int]) -> None:
+        if not marked:
+            held.wait(10)
+        marked.append(list(row_ids))
+        write(row_ids)
+
+    monkeypatch.setattr(worker, "_mark_sent", slow_first_mark)
+
+    async def round_() -> int:
+        all_sent, send = asyncio.Event(), sender.send
+
+        async def counted(message: OutboundMessage, *, target: str) -> None:
+            await send(message, target=target)
+            if len(sender.sent) == 3:
+                all_sent.set()
+
+        monkeypatch.setattr(sender, "send", counted)
+        delivering = asyncio.create_task(worker.deliver_due())
+        # the sends go on while the first mark is held (bounded: a failure, not a hang)
+        await asyncio.wait_for(all_sent.wait(), timeout=5)
+        assert not delivering.done() and not marked
+        held.set()
+        return await delivering
+
+    assert asyncio.run(round_()) == 3
+    assert [m.text for m in sender.sent] == ["第0条", "第1条", "第2条"]
+    assert [r.status for r in _rows(engine)] == ["sent"] * 3
+    assert sorted(i for batch in marked for i in batch) == [r.id for r in _rows(engine)]
