@@ -89,12 +89,19 @@ def work(config: ConfigOption = Path("config.yaml"),
     import asyncio
 
     from bot.channels.wecom.settings import WeComConfigError
-    from bot.worker_process import configure_logging, die_with_parent, run_worker
+    from bot.worker_process import (
+        configure_logging,
+        die_with_parent,
+        run_worker,
+        yield_to_acknowledgements,
+    )
     from bot.workers import Role
 
     # First of all, so that no work starts for a service that is already gone.
     if wake_fd is not None and not die_with_parent(wake_fd):
         raise fail("启动后台工作的 serve 进程已退出")
+    if wake_fd is not None:
+        yield_to_acknowledgements()
     settings = settings_from(config)
     configure_logging()
     _ensure_sqlite_dir(settings.database_url)

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from bench.harness import ROOT, SECRET, Receiver, Service, proc_stat
 from bot.app import create_app
 from bot.settings import load_settings
+from bot.worker_process import WORKER_NICENESS
 from dispatcher.clock import SystemClock
 from models.base import make_engine
 from models.migrate import upgrade
@@ -31,6 +32,12 @@ def _gone(pid: int) -> bool:
     """Exited: no such process, or a zombie waiting for whoever adopted it to reap it."""
     fields = proc_stat(pid)
     return fields is None or fields[0] == "Z"
+
+
+def _niceness(pid: int) -> int:
+    fields = proc_stat(pid)
+    assert fields is not None
+    return int(fields[16])
 
 
 def _scheduler(client: httpx.Client) -> str:
@@ -53,6 +60,8 @@ def test_the_worker_children_process_what_the_http_process_stored(
         command = Path(f"/proc/{worker}/cmdline").read_bytes().split(b"\0")
         assert command[1:4] == [b"-m", b"bot", b"work"] and b"--wake-fd" in command
         assert b"--outbox-fd" in command
+        # below the HTTP process's CPU priority, so acknowledgements never queue behind work
+        assert _niceness(worker) == min(19, _niceness(service.process.pid) + WORKER_NICENESS)
     with httpx.Client(base_url=service.url, timeout=10) as client:
         assert _scheduler(client) == "running"
         message_id, body = report(0, prefix="split")
