@@ -67,6 +67,9 @@ def serve(config: ConfigOption = Path("config.yaml"),
 
 
 class WorkRole(StrEnum):
+    """``bot.workers.Role`` for the option; that module is imported only when ``work`` runs,
+    so the other commands start without APScheduler and the services."""
+
     all = "all"
     decide = "decide"
     deliver = "deliver"

@@ -1,7 +1,7 @@
 """What the running app holds: the services and, when started, the background work.
 
 The background work runs either in this process (``Workers``, as in the in-process tests) or
-in a supervised child process (``BackgroundProcess``, what ``gridbot serve`` does); the routes
+in supervised child processes (``WorkerProcesses``, what ``gridbot serve`` does); the routes
 only ever wake it and ``/healthz`` only asks whether it runs, so both hide behind one
 protocol.
 """
