@@ -38,6 +38,13 @@ TERM_GRACE = 5.0
 EXIT_CHECK_SECONDS = 0.05
 
 
+def write_wake(fd: int, byte: bytes) -> None:
+    """One wake-up byte into a non-blocking pipe. A full pipe already means "wake", and a
+    reader that is gone (being restarted) catches up when it starts: neither is an error."""
+    with contextlib.suppress(BlockingIOError, BrokenPipeError):
+        os.write(fd, byte)
+
+
 def work_command(config_path: Path, wake_fd: int, *, role: str = "all",
                  outbox_fd: int | None = None) -> list[str]:
     command = [sys.executable, "-m", "bot", "work", "--config", str(config_path),
@@ -73,8 +80,7 @@ class WorkerProcesses:
 
     def wake_outbox(self) -> None:
         if self._outbox_pipe is not None:
-            with contextlib.suppress(BlockingIOError, BrokenPipeError):
-                os.write(self._outbox_pipe[1], b"o")
+            write_wake(self._outbox_pipe[1], b"o")
 
     async def stop(self) -> None:
         """The decider first: what it queues on its way out is still delivered."""
@@ -179,11 +185,8 @@ class BackgroundProcess:
                 self._started_at = time.monotonic()  # keeps the backoff growing
 
     def _wake(self, byte: bytes) -> None:
-        if self._wake_fd is None:
-            return
-        # A full pipe or a dead child: nothing lost, the worker also polls every second.
-        with contextlib.suppress(BlockingIOError, BrokenPipeError):
-            os.write(self._wake_fd, byte)
+        if self._wake_fd is not None:  # nothing lost if not: the worker also polls each second
+            write_wake(self._wake_fd, byte)
 
     def _close_pipe(self) -> None:
         if self._wake_fd is not None:

@@ -68,9 +68,9 @@ class Unit:
 class SentMarks:
     """Marks delivered rows sent, in as few transactions as the database allows.
 
-    Each send waits until its rows are committed as sent (so a returned send is on record),
-    but while one mark is being written, the sends that finish meanwhile gather for the next:
-    under load a handful of commits mark hundreds of messages; alone, a send is marked at once.
+    ``mark`` returns once its rows are committed as sent, but while one mark is being written,
+    the marks that arrive meanwhile gather for the next: under load a handful of commits mark
+    hundreds of messages; alone, a send is marked at once.
     """
 
     def __init__(self, write: Callable[[Sequence[int]], None]) -> None:

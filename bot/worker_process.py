@@ -11,8 +11,8 @@ latency.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ctypes
+import functools
 import gc
 import logging
 import os
@@ -21,6 +21,7 @@ import signal
 import sys
 from collections.abc import Callable
 
+from bot.background import write_wake
 from bot.live_services import open_services
 from bot.services import warm_up
 from bot.settings import Settings
@@ -120,18 +121,9 @@ async def run_worker(settings: Settings, *, wake_fd: int | None, role: Role = Ro
 
 
 def _teller(fd: int) -> Callable[[], None]:
-    """Tell the delivering process that replies wait: one byte, never blocking.
-
-    A full pipe already says so, and with the deliverer gone (being restarted) nobody needs
-    to hear it: it delivers what waits when it starts.
-    """
+    """Tell the delivering process that replies wait: one byte, never blocking."""
     os.set_blocking(fd, False)
-
-    def tell() -> None:
-        with contextlib.suppress(BlockingIOError, BrokenPipeError):
-            os.write(fd, b"o")
-
-    return tell
+    return functools.partial(write_wake, fd, b"o")
 
 
 def _listen(loop: asyncio.AbstractEventLoop, fd: int, workers: Workers,
