@@ -68,10 +68,10 @@ def find_original(*, uow: UnitOfWork, chat_id: str, item_code: str, text: str,
     places = extract_places(text)
     if not places:
         return None
-    for ticket in uow.tickets.recent_open_of_item(chat_id, item_code,
+    for report in uow.tickets.recent_report_texts(chat_id, item_code,
                                                   since=now - DUPLICATE_WINDOW):
-        if places_overlap(places, extract_places(ticket.source_text)):
-            return ticket
+        if places_overlap(places, extract_places(report.text)):
+            return uow.tickets.get(report.tag)
     return None
 
 

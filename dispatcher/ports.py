@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from dispatcher.lists import TimeLimit
 from dispatcher.messages import OutboundMessage
 from dispatcher.precedents import Precedent
 from dispatcher.tickets import Ticket, TicketEvent
+
+
+class ReportText(NamedTuple):
+    """An open ticket's tag and the words it was reported in (what the duplicate check reads)."""
+
+    tag: str
+    text: str
 
 
 class TicketRepository(Protocol):
@@ -25,12 +32,10 @@ class TicketRepository(Protocol):
         """Open tickets of a chat, oldest first."""
         ...
 
-    def recent_open_of_item(self, chat_id: str, item_code: str, *,
-                            since: datetime) -> Iterable[Ticket]:
-        """A chat's open tickets of one item reported at or after ``since``, newest first.
-
-        Made one by one as they are iterated: the duplicate check mostly stops at the first.
-        """
+    def recent_report_texts(self, chat_id: str, item_code: str, *,
+                            since: datetime) -> Sequence[ReportText]:
+        """The words of a chat's open tickets of one item reported at or after ``since``,
+        newest first. Only tag and text: the duplicate check reads many, keeps at most one."""
         ...
 
     def by_source_message(self, message_id: str) -> Ticket | None: ...

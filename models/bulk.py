@@ -11,7 +11,7 @@ inbound message goes the same way, so one report is an INSERT … RETURNING and 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Select, Table, bindparam, event, insert, update
@@ -104,15 +104,9 @@ class BulkTickets:
         event.listen(session, "after_soft_rollback", self._discard)
 
     def load(self, query: Select[Any], params: dict[str, Any] | None = None) -> list[Ticket]:
-        return list(self.load_lazily(query, params))
-
-    def load_lazily(self, query: Select[Any],
-                    params: dict[str, Any] | None = None) -> Iterator[Ticket]:
-        """Like ``load``, but each ticket is made when the caller gets to it (the rows are
-        read at once, so the transaction does not depend on how far the caller iterates)."""
         self.write()
         rows = self._session.connection().execute(query, params or {}).mappings().all()
-        return (self._keep(row) for row in rows)
+        return [self._keep(row) for row in rows]
 
     def _keep(self, row: Any) -> Ticket:
         ticket = self._to_ticket(row)

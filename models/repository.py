@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
@@ -11,6 +11,7 @@ from sqlalchemy import Table, bindparam, event, insert, or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.messages import OutboundMessage
+from dispatcher.ports import ReportText
 from dispatcher.precedents import Precedent
 from dispatcher.tickets import OPEN_STATUSES, Status, Ticket, TicketEvent
 from models.bulk import BulkTickets, PendingRows
@@ -63,8 +64,10 @@ _BY_ID = _TICKET_SELECT.where(_TICKETS.c.id == bindparam("id"))
 _BY_TAG = _TICKET_SELECT.where(_TICKETS.c.tag == bindparam("tag"))
 _OPEN_IN_CHAT = (_TICKET_SELECT.where(_TICKETS.c.chat_id == bindparam("chat_id"), _IS_OPEN)
                  .order_by(_TICKETS.c.id))
-# the duplicate check: one item's recent tickets, newest first
-_RECENT_OPEN_OF_ITEM = (_TICKET_SELECT.where(
+# The duplicate check: one item's recent reports, newest first. Two columns, not the whole
+# ticket: a busy chat has many open tickets of an item and the check keeps at most one
+# (ix_tickets_chat_item_reported finds them without reading the chat's other tickets).
+_RECENT_REPORT_TEXTS = (select(_TICKETS.c.tag, _TICKETS.c.source_text).where(
     _TICKETS.c.chat_id == bindparam("chat_id"), _TICKETS.c.item_code == bindparam("item"),
     _IS_OPEN, _TICKETS.c.reported_at >= bindparam("since"))
     .order_by(_TICKETS.c.reported_at.desc(), _TICKETS.c.id.desc()))
@@ -112,10 +115,12 @@ class SqlTickets:
     def open_in_chat(self, chat_id: str) -> Sequence[Ticket]:
         return self._rows.load(_OPEN_IN_CHAT, {"chat_id": chat_id})
 
-    def recent_open_of_item(self, chat_id: str, item_code: str, *,
-                            since: datetime) -> Iterable[Ticket]:
-        return self._rows.load_lazily(_RECENT_OPEN_OF_ITEM, {
+    def recent_report_texts(self, chat_id: str, item_code: str, *,
+                            since: datetime) -> Sequence[ReportText]:
+        self._rows.write()  # a ticket added in this unit of work gets its tag written first
+        rows = self._session.connection().execute(_RECENT_REPORT_TEXTS, {
             "chat_id": chat_id, "item": item_code, "since": since})
+        return [ReportText(tag, text) for tag, text in rows]
 
     def by_source_message(self, message_id: str) -> Ticket | None:
         found = self._rows.load(_BY_SOURCE, {"message_id": message_id})

@@ -48,6 +48,8 @@ class TicketRow(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         Index("ix_tickets_chat_status", "chat_id", "status"),
+        # the duplicate check: a chat's recent tickets of one item (models/repository.py)
+        Index("ix_tickets_chat_item_reported", "chat_id", "item_code", "reported_at"),
         Index("ix_tickets_next_timer", "next_timer_at"),
         # reporting (models/reporting.py): a community's day, a department's period
         Index("ix_tickets_community_reported", "community_id", "reported_at"),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from dispatcher.lists import TimeLimit, TimeUnit
 from dispatcher.messages import OutboundMessage
+from dispatcher.ports import ReportText
 from dispatcher.precedents import Precedent
 from dispatcher.tickets import Status, Ticket, TicketEvent
 
@@ -32,11 +33,12 @@ class InMemoryTickets:
     def open_in_chat(self, chat_id: str) -> Sequence[Ticket]:
         return [t for t in self.rows.values() if t.chat_id == chat_id and t.is_open]
 
-    def recent_open_of_item(self, chat_id: str, item_code: str, *,
-                            since: datetime) -> Iterable[Ticket]:
+    def recent_report_texts(self, chat_id: str, item_code: str, *,
+                            since: datetime) -> Sequence[ReportText]:
         found = [t for t in self.open_in_chat(chat_id)
                  if t.item_code == item_code and t.reported_at >= since]
-        return sorted(found, key=lambda t: (t.reported_at, t.id or 0), reverse=True)
+        found.sort(key=lambda t: (t.reported_at, t.id or 0), reverse=True)
+        return [ReportText(t.tag, t.source_text) for t in found]
 
     def by_source_message(self, message_id: str) -> Ticket | None:
         return next((t for t in self.rows.values() if t.source_message_id == message_id), None)

@@ -28,19 +28,28 @@ def _ticket(message_id: str, *, chat: str = "xialing-grid", item: str = "020502"
                   reported_at=AT - timedelta(hours=hours_ago), item_code=item)
 
 
-def test_recent_open_of_item_newest_first_within_the_window(engine: Engine) -> None:
+def test_recent_report_texts_newest_first_within_the_window(engine: Engine) -> None:
     upgrade(engine)
     with _uow(engine) as uow:
-        for ticket in (_ticket("old", hours_ago=80), _ticket("a", hours_ago=5),
-                       _ticket("b", hours_ago=1), _ticket("closed", status=Status.CLOSED),
-                       _ticket("other-item", item="010101"),
-                       _ticket("other-chat", chat="dongjiang-grid"), _ticket("c", hours_ago=3)):
-            uow.tickets.add(ticket)
+        tags = {ticket.source_message_id: uow.tickets.add(ticket).tag for ticket in (
+            _ticket("old", hours_ago=80), _ticket("a", hours_ago=5), _ticket("b", hours_ago=1),
+            _ticket("closed", status=Status.CLOSED), _ticket("other-item", item="010101"),
+            _ticket("other-chat", chat="dongjiang-grid"), _ticket("c", hours_ago=3))}
         uow.commit()
     with _uow(engine) as uow:
-        found = uow.tickets.recent_open_of_item("xialing-grid", "020502",
+        found = uow.tickets.recent_report_texts("xialing-grid", "020502",
                                                 since=AT - timedelta(hours=72))
-        assert [t.source_message_id for t in found] == ["b", "c", "a"]
+        assert [report.tag for report in found] == [tags["b"], tags["c"], tags["a"]]
+        assert {report.text for report in found} == {"文山路菜场门口有人跨门经营"}
+
+
+def test_a_report_added_in_this_unit_of_work_is_found_by_its_tag(engine: Engine) -> None:
+    upgrade(engine)
+    with _uow(engine) as uow:
+        added = uow.tickets.add(_ticket("new", hours_ago=0))
+        found = uow.tickets.recent_report_texts("xialing-grid", "020502",
+                                                since=AT - timedelta(hours=72))
+        assert [report.tag for report in found] == [added.tag]
 
 
 def test_a_new_ticket_is_numbered_and_saved_at_commit(engine: Engine) -> None:
