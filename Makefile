@@ -34,9 +34,12 @@ lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v -i '^gridbot' > requirements.lock
 
 # Needs PyPI's JSON API (or OSV); pip-audit lives in its own venv so it is not in the lock.
-audit: requirements.lock
+# tools.audit_latest then checks each pin against PyPI's advisories of the latest release,
+# which still answers where pip-audit's per-version queries are refused (docs/security.md).
+audit: requirements.lock $(STAMP)
 	test -x var/audit-venv/bin/pip-audit || ($(PYTHON) -m venv var/audit-venv && var/audit-venv/bin/pip install --quiet pip-audit)
 	var/audit-venv/bin/pip-audit -r requirements.lock --no-deps --disable-pip
+	$(BIN)/python -m tools.audit_latest requirements.lock
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
