@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
@@ -21,7 +22,9 @@ from bot.channels.base import Sender
 from bot.channels.wecom import routes as wecom_routes
 from bot.dashboard.mount import mount_dashboard
 from bot.live_services import open_services
+from bot.metrics_dir import ENV, remove_metrics_dir
 from bot.openapi import document_errors, error_responses
+from bot.refusals import LogRefusals
 from bot.runtime import Background, Runtime
 from bot.services import Services
 from bot.settings import Settings
@@ -64,6 +67,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
             finally:
                 if runtime.background is not None:
                     await runtime.background.stop()
+                remove_metrics_dir()  # gridbot serve's, now that no child writes to it
 
     app = FastAPI(title="gridbot", version="0.1.0", lifespan=lifespan)
     app.include_router(generic.router)
@@ -73,6 +77,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
     app.add_api_route("/healthz", healthz, methods=["GET"], responses=error_responses(503))
     mount_dashboard(app, settings)
     app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
+    app.add_middleware(LogRefusals)
     document_errors(app)
     return app
 
@@ -118,4 +123,9 @@ def _database_ok(engine: Engine) -> bool:
 
 
 async def metrics() -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    if not os.environ.get(ENV):
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    # every process's counters, from their files (bot/metrics_dir.py)
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

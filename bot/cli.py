@@ -46,22 +46,39 @@ def serve(config: ConfigOption = Path("config.yaml"),
           background: Annotated[BackgroundMode, typer.Option(
               help="后台工作（处理消息、投递、定时扫描、日报）在哪里运行："
                    "process＝独立子进程（默认），thread＝本进程")] = BackgroundMode.process,
+          access_log: Annotated[bool, typer.Option(
+              help="每个请求记一行访问日志（默认只记被拒绝的请求，已接收的消息都存在数据库里）"
+          )] = False,
           ) -> None:
     """运行服务（make run 启动的就是它）。"""
+    from bot.metrics_dir import remove_metrics_dir, share_metrics_dir
+
+    settings = settings_from(config)
+    _ensure_sqlite_dir(settings.database_url)
+    if background is BackgroundMode.process:
+        share_metrics_dir()  # the children count deliveries and timers; /metrics shows them
+    try:
+        _serve(settings, config=config, host=host, port=port, background=background,
+               access_log=access_log)
+    finally:
+        remove_metrics_dir()  # when uvicorn could not start; the lifespan removes it otherwise
+
+
+def _serve(settings: Settings, *, config: Path, host: str, port: int,
+           background: BackgroundMode, access_log: bool) -> None:
+    # imported here, after the metrics directory is set: bot.app imports prometheus_client
     import uvicorn
 
     from bot.app import create_app
     from models.base import make_engine
     from models.migrate import upgrade
 
-    settings = settings_from(config)
-    _ensure_sqlite_dir(settings.database_url)
     engine = make_engine(settings.database_url)
     upgrade(engine)
     try:
         application = create_app(settings, engine=engine, background=background.value,
                                  config_path=config)
-        uvicorn.run(application, host=host, port=port, log_level="info")
+        uvicorn.run(application, host=host, port=port, log_level="info", access_log=access_log)
     finally:
         engine.dispose()
 

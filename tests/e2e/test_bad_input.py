@@ -6,6 +6,7 @@ stale timestamps are refused."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -220,3 +221,28 @@ def test_an_impossible_sent_at_is_a_clear_422(live: httpx.Client, engine: Engine
     raw = _generic_body("far-future")[:-1] + f', "sent_at": {sent_at}}}'.encode()
     _clear_4xx(signed_post(live, GENERIC_URL, raw, GENERIC_SECRET), 422)
     assert _nothing_stored(engine)
+
+
+# -- the refusal log (the access log is off by default: bot/refusals.py) ---------------------
+
+def test_a_refusal_is_logged_with_its_path_and_status_but_never_its_query(
+        live: httpx.Client, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot.refusals")
+    _clear_4xx(_bad_signature("generic", _generic_body("bad-1"))(live), 401)
+    query, encrypt = sealed('{"msgid": "m1"}')
+    query["msg_signature"] = "f" * 40
+    _clear_4xx(live.post(AIBOT_URL, params=query, content=json.dumps({"encrypt": encrypt})), 401)
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.refusals"]
+    assert lines == [f"refused POST {GENERIC_URL} with 401 (client 127.0.0.1)",
+                     f"refused POST {AIBOT_URL} with 401 (client 127.0.0.1)"]
+    assert not any(query["nonce"] in line or "f" * 40 in line for line in lines)
+
+
+def test_an_accepted_message_adds_no_log_line(live: httpx.Client, engine: Engine,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot.refusals")
+    answer = signed_post(live, GENERIC_URL, _generic_body("fine-1"), GENERIC_SECRET)
+    assert answer.json() == {"ok": True, "duplicate": False}
+    assert [r for r in caplog.records if r.name == "bot.refusals"] == []
+    with engine.connect() as connection:  # its record is the stored message
+        assert connection.scalar(select(InboundRow.message_id)) == "fine-1"

@@ -164,3 +164,30 @@ def test_a_worker_process_needs_the_config_file_and_no_test_doubles() -> None:
     with pytest.raises(ValueError, match="clock"):
         create_app(settings, background="process", config_path=ROOT / "config.yaml",
                    clock=SystemClock())
+
+
+def _metric(client: httpx.Client, name: str) -> float:
+    samples = [line.rsplit(" ", 1) for line in client.get("/metrics").text.splitlines()
+               if line.startswith(name)]
+    return sum(float(value) for _, value in samples)
+
+
+def test_metrics_count_what_the_children_did_and_their_directory_goes_with_the_service(
+        tmp_path: Path, database_url: str, receiver: Receiver, engine: Engine) -> None:
+    config = config_for(tmp_path, database_url, receiver.url)
+    with Service(config, log_path=tmp_path / "serve.log") as service, \
+            httpx.Client(base_url=service.url, timeout=10) as client:
+        deliverer = service.started_workers()["deliver"]
+        environ = Path(f"/proc/{deliverer}/environ").read_bytes().split(b"\0")
+        (shared,) = [Path(v.split(b"=", 1)[1].decode()) for v in environ
+                     if v.startswith(b"PROMETHEUS_MULTIPROC_DIR=")]
+        assert _metric(client, "gridbot_outbox_sent_total{") == 0
+        message_id, body = report(0, prefix="metrics")
+        assert post(client, body).status_code == 200
+        wait_for(lambda: receiver.arrivals, timeout=30)
+        wait_for(lambda: settled(engine), timeout=30)
+        assert_exactly_once(engine, [message_id])
+        # counted in the deliver child, shown by the HTTP process
+        assert _metric(client, "gridbot_outbox_sent_total{") == len(receiver.arrivals) == 1
+        assert shared.is_dir()
+    assert not shared.exists()  # an earlier run's counts never add to the next one's
