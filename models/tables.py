@@ -63,7 +63,8 @@ class TicketRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tag: Mapped[str | None] = mapped_column(String(16), unique=True, nullable=True)
     chat_id: Mapped[str] = mapped_column(String(128))
-    community_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # no index of its own: the ix_tickets_community_* indexes above begin with it
+    community_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     status: Mapped[str] = mapped_column(String(16))
     reporter_id: Mapped[str] = mapped_column(String(128))
     reporter_name: Mapped[str] = mapped_column(String(128))
@@ -72,7 +73,7 @@ class TicketRow(Base):
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     item_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     item_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
-    department: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    department: Mapped[str | None] = mapped_column(String(64), nullable=True)  # see above
     co_departments: Mapped[list[str]] = mapped_column(JSON, default=list)
     urgency: Mapped[str] = mapped_column(String(16), default="normal")
     limit_text: Mapped[str | None] = mapped_column(String(32), nullable=True)

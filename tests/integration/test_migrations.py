@@ -23,4 +23,4 @@ def test_migrations_match_the_models(engine: Engine) -> None:
 def test_one_chain_of_migrations() -> None:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert len(script.get_heads()) == 1
-    assert script.get_current_head() == "0006_tickets_chat_item"
+    assert script.get_current_head() == "0007_tickets_redundant_indexes"
