@@ -1,6 +1,6 @@
 """Timer sweep on PostgreSQL: 100,000 open tickets, 1,000 of them due (target < 200 ms).
 
-Run: ``python -m bench.sweep`` (prints JSON). The database comes from
+Run: ``python -m bench.sweep [--without-index NAME …]`` (prints JSON). The database comes from
 ``GRIDBOT_BENCH_DATABASE_URL`` (else ``GRIDBOT_TEST_DATABASE_URL``, else the local CI server);
 everything lives in a schema of its own that is dropped afterwards.
 
@@ -13,6 +13,7 @@ each, in one transaction with its commit.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import os
@@ -142,7 +143,9 @@ def _rewind(services: Services) -> None:
         connection.execute(text("DELETE FROM ticket_events"))
 
 
-def run() -> dict[str, Any]:
+def run(*, without_indexes: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``without_indexes``: drop these indexes of the schema first, to see what each costs
+    the sweep (every ticket update maintains every index)."""
     base_url = (os.environ.get("GRIDBOT_BENCH_DATABASE_URL")
                 or os.environ.get("GRIDBOT_TEST_DATABASE_URL") or DEFAULT_URL)
     os.environ.setdefault("GRIDBOT_GENERIC_SECRET", "bench")
@@ -150,6 +153,9 @@ def run() -> dict[str, Any]:
         engine = make_engine(url, pool_size=1, max_overflow=0)
         try:
             upgrade(engine)
+            with engine.begin() as connection:
+                for name in without_indexes:
+                    connection.execute(text(f'DROP INDEX "{name}"'))
             clock = VirtualClock(T0)
             settings = load_settings(ROOT / "config.yaml", database_url=url)
             services = build_services(settings, clock=clock, engine=engine, today=T0)
@@ -183,4 +189,8 @@ def run() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    sys.stdout.write(json.dumps(run(), ensure_ascii=False) + "\n")
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--without-index", action="append", default=[], metavar="NAME")
+    arguments = parser.parse_args()
+    result = run(without_indexes=tuple(arguments.without_index))
+    sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
