@@ -16,8 +16,10 @@ import os
 import shutil
 import sys
 import tempfile
+from pathlib import Path
 
 ENV = "PROMETHEUS_MULTIPROC_DIR"
+PREFIX = "gridbot-metrics-"  # then the serving process's pid: gridbot-metrics-4242-x1y2
 
 log = logging.getLogger(__name__)
 _created: list[str] = []  # the directory this process made, to remove at shutdown
@@ -31,9 +33,28 @@ def share_metrics_dir() -> None:
     if "prometheus_client" in sys.modules:  # too late to switch (in-process callers)
         log.warning("metrics of the worker processes will not appear in /metrics")
         return
-    directory = tempfile.mkdtemp(prefix="gridbot-metrics-")
+    _remove_orphans()
+    directory = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
     os.environ[ENV] = directory
     _created.append(directory)
+
+
+def _remove_orphans() -> None:
+    """Directories of services that were killed (SIGKILL leaves no chance to clean up)."""
+    for found in Path(tempfile.gettempdir()).glob(f"{PREFIX}*-*"):
+        owner = found.name.removeprefix(PREFIX).split("-", 1)[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(found, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def remove_metrics_dir() -> None:

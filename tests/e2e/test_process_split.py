@@ -95,11 +95,12 @@ def test_a_killed_worker_is_restarted_and_loses_nothing(
     assert "exited unexpectedly" in (tmp_path / "serve.log").read_text(encoding="utf-8")
 
 
-def test_a_sigkilled_service_takes_its_workers_along(service: Service) -> None:
+def test_a_sigkilled_service_takes_its_workers_along(service: Service, tmp_path: Path) -> None:
     assert service.process is not None
     # Past their start-up, so it is the kernel's parent-death signal that must end them (a
     # worker whose parent died even earlier refuses to start at all).
     workers = list(service.started_workers().values())
+    metrics_dir = _metrics_dir(workers[0])
     try:
         service.process.send_signal(signal.SIGKILL)  # the service only, not its group
         service.process.wait(timeout=30)
@@ -109,6 +110,9 @@ def test_a_sigkilled_service_takes_its_workers_along(service: Service) -> None:
         for worker in workers:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(worker, signal.SIGKILL)  # never leave an orphan behind a failed test
+    assert metrics_dir.is_dir()  # a killed service cannot clean up; the next one does
+    with Service(service.config, log_path=tmp_path / "again.log"):
+        assert not metrics_dir.exists()
 
 
 def _start_work(config: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
@@ -166,6 +170,14 @@ def test_a_worker_process_needs_the_config_file_and_no_test_doubles() -> None:
                    clock=SystemClock())
 
 
+def _metrics_dir(worker: int) -> Path:
+    """The directory the service handed its children for their counters."""
+    environ = Path(f"/proc/{worker}/environ").read_bytes().split(b"\0")
+    (shared,) = [Path(v.split(b"=", 1)[1].decode()) for v in environ
+                 if v.startswith(b"PROMETHEUS_MULTIPROC_DIR=")]
+    return shared
+
+
 def _metric(client: httpx.Client, name: str) -> float:
     samples = [line.rsplit(" ", 1) for line in client.get("/metrics").text.splitlines()
                if line.startswith(name)]
@@ -177,10 +189,7 @@ def test_metrics_count_what_the_children_did_and_their_directory_goes_with_the_s
     config = config_for(tmp_path, database_url, receiver.url)
     with Service(config, log_path=tmp_path / "serve.log") as service, \
             httpx.Client(base_url=service.url, timeout=10) as client:
-        deliverer = service.started_workers()["deliver"]
-        environ = Path(f"/proc/{deliverer}/environ").read_bytes().split(b"\0")
-        (shared,) = [Path(v.split(b"=", 1)[1].decode()) for v in environ
-                     if v.startswith(b"PROMETHEUS_MULTIPROC_DIR=")]
+        shared = _metrics_dir(service.started_workers()["deliver"])
         assert _metric(client, "gridbot_outbox_sent_total{") == 0
         message_id, body = report(0, prefix="metrics")
         assert post(client, body).status_code == 200
