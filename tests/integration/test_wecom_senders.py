@@ -25,9 +25,15 @@ ENV = {"XIALING_ROBOT_KEY": "key-xialing", "DONGJIANG_ROBOT_KEY": "key-dongjiang
 T = TypeVar("T")
 
 
-def _settings(base_url: str) -> WeComSettings:
+# A hang is cut short by the client's timeout. Any other call gets a timeout no loaded CI
+# machine reaches: with 0.5 s, a first call whose handler started late was abandoned, the
+# retry reached the fake first and took the failure scripted for the first.
+HANG_TIMEOUT_S, TIMEOUT_S = 0.5, 10.0
+
+
+def _settings(base_url: str, *, timeout_s: float = TIMEOUT_S) -> WeComSettings:
     return WeComSettings.model_validate({
-        "base_url": base_url, "corp_id": "wwfakecorp", "timeout_seconds": 0.5,
+        "base_url": base_url, "corp_id": "wwfakecorp", "timeout_seconds": timeout_s,
         "robots": {"xialing-grid": {"key_env": "XIALING_ROBOT_KEY"},
                    "dongjiang-grid": {"key_env": "DONGJIANG_ROBOT_KEY"},
                    "lanjiang-center": {"key_env": "UNSET_ROBOT_KEY"}},
@@ -37,9 +43,10 @@ def _settings(base_url: str) -> WeComSettings:
     })
 
 
-def _run(make: Callable[[httpx.AsyncClient], Awaitable[T]], fake: FakeWeCom) -> T:
+def _run(make: Callable[[httpx.AsyncClient], Awaitable[T]], fake: FakeWeCom, *,
+         timeout_s: float = TIMEOUT_S) -> T:
     async def main() -> T:
-        settings = _settings(fake.base_url)
+        settings = _settings(fake.base_url, timeout_s=timeout_s)
         async with make_http_client(settings) as http:
             return await make(http)
     return asyncio.run(main())
@@ -102,7 +109,7 @@ def test_robot_transient_failures_are_retryable_and_deliver_once(
         wecom_clock.advance(timedelta(seconds=61))  # what the outbox's retry delay does
         await robot.send(CLAIM, target="xialing-grid")
         return info.value
-    error = _run(go, fake_wecom)
+    error = _run(go, fake_wecom, timeout_s=HANG_TIMEOUT_S if mode == "hang" else TIMEOUT_S)
     assert error.retryable
     assert "key-xialing" not in error.reason
     assert len(fake_wecom.delivered(ROBOT)) == 1
@@ -275,5 +282,6 @@ def test_app_transient_failures_are_retryable_and_deliver_once(
             await app.send(PRIVATE, target="@zhifa-1")
         await app.send(PRIVATE, target="@zhifa-1")
         return info.value
-    assert _run(go, fake_wecom).retryable
+    timeout_s = HANG_TIMEOUT_S if mode == "hang" else TIMEOUT_S
+    assert _run(go, fake_wecom, timeout_s=timeout_s).retryable
     assert len(fake_wecom.delivered(APP_SEND)) == 1
